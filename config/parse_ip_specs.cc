@@ -447,6 +447,11 @@ std::optional<RuleSpec> parse_rule_spec(const Node& line, std::string_view block
     }
     if (!ok) return std::nullopt;
   }
+  // Rules are added and removed as instances change state, so without a preference
+  // their order in the kernel depends on history (keepalived.conf(5), static_rules).
+  if (!spec.preference)
+    context.warning(line, "'" + std::string{block} +
+                              "' rule has no 'preference'; the kernel order will depend on when it was added");
   return spec;
 }
 
