@@ -59,7 +59,10 @@ vrrp_instance VI_1 {
 void expect_round_trip(std::string_view name, const LoadResult& first) {
   const std::string dump1 = dump_config(first.config);
   const auto second = load_config_text(dump1, "dump");
-  EXPECT_THAT(errors(second), IsEmpty()) << name << "\n" << dump1;
+  // A config with errors dumps what was understood, which may itself be incomplete.
+  if (first.ok()) {
+    EXPECT_THAT(errors(second), IsEmpty()) << name << "\n" << dump1;
+  }
   const std::string dump2 = dump_config(second.config);
   EXPECT_EQ(dump1, dump2) << name;
 }

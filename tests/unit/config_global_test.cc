@@ -240,7 +240,15 @@ TEST(StaticRules, AllRuleOptions) {
     not from all fwmark 0x10 blackhole
 }
 )");
-  EXPECT_THAT(messages(result), IsEmpty());
+  EXPECT_THAT(errors(result), IsEmpty());
+  // Without a preference the kernel order of rules depends on history; keepalived warns too.
+  EXPECT_THAT(warnings(result),
+              ElementsAre("t.conf:2: warning: 'static_rules' rule has no 'preference'; the kernel order will depend "
+                          "on when it was added",
+                          "t.conf:4: warning: 'static_rules' rule has no 'preference'; the kernel order will depend "
+                          "on when it was added",
+                          "t.conf:5: warning: 'static_rules' rule has no 'preference'; the kernel order will depend "
+                          "on when it was added"));
   const auto& rules = result.config.static_rules;
   ASSERT_EQ(rules.size(), 4u);
   EXPECT_EQ(rules[1].to->to_string(), "198.18.29.0/26");

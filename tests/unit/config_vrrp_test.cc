@@ -96,7 +96,7 @@ TEST(VrrpInstance, EveryCommonKeywordLandsInTheModel) {
   EXPECT_EQ(vi.virtual_ipaddress[0].label, "veth0:1");
   EXPECT_EQ(vi.virtual_ipaddress[0].scope, AddressScope::kGlobal);
   EXPECT_EQ(vi.virtual_ipaddress[1].broadcast_auto, AddressSpec::BroadcastAuto::kSetHostBits);
-  EXPECT_EQ(vi.virtual_ipaddress[1].location.line, 20u);
+  EXPECT_EQ(vi.virtual_ipaddress[1].location.line, 21u);
   ASSERT_EQ(vi.virtual_ipaddress_excluded.size(), 1u);
   EXPECT_TRUE(vi.virtual_ipaddress_excluded[0].prefix.address.is_v6());
   EXPECT_TRUE(vi.virtual_ipaddress_excluded[0].no_track);
@@ -225,7 +225,7 @@ vrrp_instance C {
 )");
   EXPECT_THAT(errors(result),
               ElementsAre("t.conf:1: error: vrrp_instance A has no interface (only unicast instances may omit it)",
-                          "t.conf:15: error: vrrp_instance C: virtual_router_id 9 on veth0 is already used by "
+                          "t.conf:14: error: vrrp_instance C: virtual_router_id 9 on veth0 is already used by "
                           "vrrp_instance B"));
 }
 
