@@ -1,6 +1,7 @@
 // Comments, quotes and escapes of one line; see lex_line.h.
 #include "config/lex_line.h"
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 
@@ -33,6 +34,11 @@ int hex_value(char c) {
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
   if (c >= 'A' && c <= 'F') return c - 'A' + 10;
   return -1;
+}
+
+bool is_include_keyword(std::string_view word) {
+  return word == "include" || (word.size() == 8 && word.starts_with("include") &&
+                               std::string_view{"rmwba"}.find(word[7]) != std::string_view::npos);
 }
 
 bool is_name_char(char c) {
@@ -115,15 +121,33 @@ std::size_t append_escape(std::string_view text, std::size_t i, char quote, std:
     return i;
   }
   switch (c) {
-    case 'a': out.push_back('\a'); break;
-    case 'b': out.push_back('\b'); break;
-    case 'E': out.push_back('\x1b'); break;
-    case 'f': out.push_back('\f'); break;
-    case 'n': out.push_back('\n'); break;
-    case 'r': out.push_back('\r'); break;
-    case 't': out.push_back('\t'); break;
-    case 'v': out.push_back('\v'); break;
-    default: out.push_back(c); break;  // \C is C: \\ \" \' ...
+    case 'a':
+      out.push_back('\a');
+      break;
+    case 'b':
+      out.push_back('\b');
+      break;
+    case 'E':
+      out.push_back('\x1b');
+      break;
+    case 'f':
+      out.push_back('\f');
+      break;
+    case 'n':
+      out.push_back('\n');
+      break;
+    case 'r':
+      out.push_back('\r');
+      break;
+    case 't':
+      out.push_back('\t');
+      break;
+    case 'v':
+      out.push_back('\v');
+      break;
+    default:
+      out.push_back(c);
+      break;  // \C is C: \\ \" \' ...
   }
   return i + 1;
 }
@@ -156,6 +180,32 @@ std::size_t literal_parameter_length(std::string_view text, std::size_t i) {
   return j < text.size() && text[j] == '}' && j > i + 2 ? j + 1 - i : 0;
 }
 
+// A statement after a brace may be conditional too ("unicast_peer { @^main 1.2.3.4 }"),
+// as keepalived re-reads the rest of a line after a brace. The condition covers the text
+// up to the next brace. Returns where tokenizing goes on.
+std::size_t skip_conditional(std::string_view line, std::size_t at, std::string_view config_id) {
+  const bool negated = at + 1 < line.size() && line[at + 1] == '^';
+  std::size_t end = at + (negated ? 2 : 1);
+  const std::size_t id_start = end;
+  while (end < line.size() && !is_space(line[end]) && line[end] != '{' && line[end] != '}') ++end;
+  const bool has_text = end < line.size() && is_space(line[end]);
+  if (has_text && (line.substr(id_start, end - id_start) == config_id) != negated) return end;
+  char quote = '\0';  // dropped: skip to the next brace outside quotes
+  for (; end < line.size(); ++end) {
+    const char c = line[end];
+    if (c == '\\') {
+      ++end;
+    } else if (quote != '\0') {
+      if (c == quote) quote = '\0';
+    } else if (is_quote(c)) {
+      quote = c;
+    } else if (c == '{' || c == '}') {
+      break;
+    }
+  }
+  return std::min(end, line.size());
+}
+
 }  // namespace
 
 bool is_space(char c) { return has_class(c, kSpaceClass); }
@@ -172,6 +222,16 @@ std::string_view trim_trailing(std::string_view text) {
   return text.substr(0, n);
 }
 
+std::string excerpt(std::string_view text) {
+  constexpr std::size_t kMax = 80;
+  std::string out{text.substr(0, kMax)};
+  for (char& c : out) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == '\x7f') c = '?';
+  }
+  if (text.size() > kMax) out += "...";
+  return out;
+}
+
 CleanLine clean_line(std::string_view raw, std::string& scratch) {
   std::string_view text = trim_leading(raw);
   bool has_comment_escape = false;
@@ -184,16 +244,29 @@ CleanLine clean_line(std::string_view raw, std::string& scratch) {
   return {text, !text.empty() && text.back() == '\\'};
 }
 
-TokenizeResult tokenize_line(std::string_view line, std::vector<Token>& out) {
+TokenizeResult tokenize_line(std::string_view line, std::string_view config_id, std::vector<Token>& out) {
   TokenizeResult result;
   const std::size_t n = line.size();
   std::size_t i = 0;
+  bool statement_start = true;
+  bool after_brace = false;
+  bool include_mode = false;  // in an include statement, braces glued to a word belong to it
   while (i < n) {
     while (i < n && is_space(line[i])) ++i;
     if (i == n) break;
-    if (line[i] == '{' || line[i] == '}') {
+    if (after_brace && line[i] == '@') {
+      i = skip_conditional(line, i, config_id);
+      after_brace = false;
+      continue;
+    }
+    after_brace = false;
+    const bool standalone = (i == 0 || is_space(line[i - 1])) && (i + 1 == n || is_space(line[i + 1]));
+    if ((line[i] == '{' || line[i] == '}') && (!include_mode || standalone)) {
       out.push_back({line[i] == '{' ? TokenKind::kOpen : TokenKind::kClose, {}});
       ++i;
+      statement_start = true;
+      after_brace = true;
+      include_mode = false;
       continue;
     }
     std::string word;
@@ -204,8 +277,12 @@ TokenizeResult tokenize_line(std::string_view line, std::vector<Token>& out) {
       i = run;
       if (i == n) break;
       const char c = line[i];
-      if (is_space(c) || c == '{' || c == '}') break;
-      if (is_quote(c)) {
+      if (is_space(c)) break;
+      if (c == '{' || c == '}') {
+        if (!include_mode) break;
+        word.push_back(c);
+        ++i;
+      } else if (is_quote(c)) {
         i = append_quoted(line, i, word, result.unclosed_quote);
       } else if (c == '\\') {
         // Outside quotes a backslash only escapes quotes and braces; anything else keeps
@@ -222,6 +299,10 @@ TokenizeResult tokenize_line(std::string_view line, std::vector<Token>& out) {
         i += len == 0 ? 1 : len;
       }
     }
+    // keepalived recognises include lines before it splits braces, so that
+    // "include {a,b}.conf" is a brace pattern, not a block.
+    if (statement_start) include_mode = is_include_keyword(word);
+    statement_start = false;
     out.push_back({TokenKind::kWord, std::move(word)});
   }
   return result;

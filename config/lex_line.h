@@ -14,9 +14,12 @@ bool is_space(char c);
 std::string_view trim_leading(std::string_view text);
 std::string_view trim_trailing(std::string_view text);
 
+// A line quoted in a message: at most 80 bytes, control characters shown as '?'.
+std::string excerpt(std::string_view text);
+
 struct CleanLine {
-  std::string_view text;  // no comment, no leading or trailing whitespace
-  bool continued = false; // text ends with '\' (a multi-line $NAME= definition goes on)
+  std::string_view text;   // no comment, no leading or trailing whitespace
+  bool continued = false;  // text ends with '\' (a multi-line $NAME= definition goes on)
 };
 
 // `#` or `!` outside quotes starts a comment; `\#` and `\!` outside quotes stand for the
@@ -36,8 +39,11 @@ struct TokenizeResult {
 };
 
 // Splits `line` into tokens appended to `out`. Outside quotes `{` and `}` are tokens of
-// their own even when glued to a word, as in keepalived (`track_interface {eth0}`).
+// their own even when glued to a word, as in keepalived (`track_interface {eth0}`),
+// except in the file name of an include statement, where only a brace standing alone is.
 // Adjacent quoted and unquoted parts join into one word (`ab"c d"e` is `abc de`).
-TokenizeResult tokenize_line(std::string_view line, std::vector<Token>& out);
+// A statement that follows a brace on the same line may start with "@id" / "@^id", kept
+// only for the matching `config_id`, as keepalived does.
+TokenizeResult tokenize_line(std::string_view line, std::string_view config_id, std::vector<Token>& out);
 
 }  // namespace keel::config::lex

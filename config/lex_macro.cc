@@ -49,9 +49,7 @@ std::optional<Reference> parse_reference(std::string_view text, std::size_t i) {
 
 }  // namespace
 
-bool is_parameter_name(std::string_view name) {
-  return !name.empty() && parameter_name_length(name) == name.size();
-}
+bool is_parameter_name(std::string_view name) { return !name.empty() && parameter_name_length(name) == name.size(); }
 
 std::size_t parameter_name_length(std::string_view text) {
   if (text.empty() || !is_name_start(text[0])) return 0;
@@ -81,8 +79,8 @@ void Definitions::define(std::string_view name, std::string value) {
 void Definitions::define_lines(std::string_view name, std::vector<std::string> lines) {
   auto it = table_.find(name);
   if (it == table_.end()) it = table_.emplace(std::string{name}, Definition{}).first;
-  it->second = Definition{.lines = std::make_shared<const std::vector<std::string>>(std::move(lines)),
-                          .multiline = true};
+  it->second =
+      Definition{.lines = std::make_shared<const std::vector<std::string>>(std::move(lines)), .multiline = true};
 }
 
 const Definition* Definitions::find(std::string_view name) const {
@@ -138,8 +136,8 @@ bool Expander::expand_into(std::string_view text, bool ends_line, int depth, Pas
 
 // Appends the value of one reference (or the reference itself when it cannot be
 // replaced) to pass.out. False after reporting an error.
-bool Expander::substitute(std::string_view reference, std::string_view name, std::string_view params,
-                          bool at_line_end, int depth, Pass& pass) {
+bool Expander::substitute(std::string_view reference, std::string_view name, std::string_view params, bool at_line_end,
+                          int depth, Pass& pass) {
   const Definition* def = definitions_.find(name);
   if (def == nullptr) {
     warn_once(pass.where, name, "parameter '" + std::string{reference} + "' is not defined; it is kept as written");
@@ -147,14 +145,16 @@ bool Expander::substitute(std::string_view reference, std::string_view name, std
     return true;
   }
   if (!params.empty() && def->builtin != Builtin::kRandom) {
-    warn_once(pass.where, name, "parameter '" + std::string{name} + "' takes no arguments; '" +
-                                    std::string{reference} + "' is kept as written");
+    warn_once(pass.where, name,
+              "parameter '" + std::string{name} + "' takes no arguments; '" + std::string{reference} +
+                  "' is kept as written");
     pass.out.append(reference);
     return true;
   }
   if (def->multiline && !at_line_end) {
-    warn_once(pass.where, name, "multi-line parameter '" + std::string{reference} +
-                                    "' is replaced only at the end of a line; it is kept as written");
+    warn_once(pass.where, name,
+              "multi-line parameter '" + std::string{reference} +
+                  "' is replaced only at the end of a line; it is kept as written");
     pass.out.append(reference);
     return true;
   }
@@ -170,12 +170,23 @@ bool Expander::substitute(std::string_view reference, std::string_view name, std
   }
   pass.changed = true;
   switch (def->builtin) {
-    case Builtin::kPwd: pass.out.append(pass.pwd); return true;
-    case Builtin::kInstance: pass.out.append(definitions_.instance()); return true;
-    case Builtin::kRandom: pass.out.append(random_value(params, pass.where)); return true;
-    case Builtin::kHash: pass.out.push_back('#'); return true;
-    case Builtin::kBang: pass.out.push_back('!'); return true;
-    case Builtin::kNone: break;
+    case Builtin::kPwd:
+      pass.out.append(pass.pwd);
+      return true;
+    case Builtin::kInstance:
+      pass.out.append(definitions_.instance());
+      return true;
+    case Builtin::kRandom:
+      pass.out.append(random_value(params, pass.where));
+      return true;
+    case Builtin::kHash:
+      pass.out.push_back('#');
+      return true;
+    case Builtin::kBang:
+      pass.out.push_back('!');
+      return true;
+    case Builtin::kNone:
+      break;
   }
   const auto& lines = def->lines;
   if (lines->empty()) return true;

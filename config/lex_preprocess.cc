@@ -10,12 +10,6 @@
 namespace keel::config::lex {
 namespace {
 
-// Messages quote the offending line, but never a megabyte of it.
-std::string excerpt(std::string_view text) {
-  constexpr std::size_t kMax = 80;
-  return text.size() <= kMax ? std::string{text} : std::string{text.substr(0, kMax)} + "...";
-}
-
 std::string format_value(long long value, bool hex) {
   if (!hex) return std::to_string(value);
   char buf[32];
@@ -48,15 +42,15 @@ bool Preprocessor::next(LogicalLine& line) {
       }
       if (!expanded && text.find('$') != std::string_view::npos) {
         expanded = true;
-        const std::size_t first_pending = pending_.size();
-        const ExpandStatus status =
-            shared_.expander.expand(text, pwd_, raw.location, expanded_, pending_);
-        if (status == ExpandStatus::kFailed) break;
-        for (std::size_t i = first_pending; i < pending_.size(); ++i) {
-          if (!push_frame(LinesFrame{pending_[i].lines, pending_[i].next, raw.location}, raw.location)) break;
-        }
         pending_.clear();
+        const ExpandStatus status = shared_.expander.expand(text, pwd_, raw.location, expanded_, pending_);
+        if (status == ExpandStatus::kFailed) break;
+        // Outermost first, so the innermost multi-line parameter is read first.
+        for (const PendingLines& rest : pending_) {
+          if (!push_frame(LinesFrame{rest.lines, rest.next, raw.location}, 0, raw.location)) break;
+        }
         if (status == ExpandStatus::kChanged) {
+          if (!charge(expanded_.size(), raw.location)) return false;
           text = expanded_;
           const std::string_view head = trim_leading(text);
           if (!head.empty() && (head[0] == '@' || head[0] == '$' || head[0] == '~')) continue;
@@ -77,6 +71,7 @@ bool Preprocessor::next(LogicalLine& line) {
 bool Preprocessor::pull_raw(RawLine& raw) {
   if (shared_.stopped) return false;
   if (!pull_frame(raw) && !pull_file(raw)) return false;
+  if (!charge(raw.text.size(), raw.location)) return false;
   if (++shared_.lines > shared_.options.max_expanded_lines) {
     shared_.report.error(raw.location, "the configuration expands to more than " +
                                            std::to_string(shared_.options.max_expanded_lines) +
@@ -193,8 +188,8 @@ void Preprocessor::collect_multiline(std::string name, std::string first, const 
   while (!finished && pull_raw(raw)) {
     std::string_view text = trim_leading(raw.text);
     if (text.empty()) {
-      shared_.report.warning(where, "multi-line definition '$" + name +
-                                        "' ends at an empty line although its last line ends with '\\'");
+      shared_.report.warning(
+          where, "multi-line definition '$" + name + "' ends at an empty line although its last line ends with '\\'");
       break;
     }
     finished = text.back() != '\\';
@@ -231,17 +226,21 @@ void Preprocessor::start_generator(std::string_view text, const SourceLocation& 
   if (line->kind == GeneratorKind::kList) {
     auto spec = parse_list(args);
     if (!spec) return report(spec.error());
-    push_frame(ListFrame{std::move(spec->vars), std::move(spec->rows), 0, std::string{line->rest}, where}, where);
+    push_frame(ListFrame{std::move(spec->vars), std::move(spec->rows), 0, std::string{line->rest}, where},
+               line->rest.size(), where);
     return;
   }
   auto spec = parse_seq(args, line->kind == GeneratorKind::kSeqHex);
   if (!spec) return report(spec.error());
-  push_frame(SeqFrame{std::move(spec->var), spec->start, spec->step, spec->end, spec->hex, std::string{line->rest},
-                      where},
-             where);
+  push_frame(
+      SeqFrame{std::move(spec->var), spec->start, spec->step, spec->end, spec->hex, std::string{line->rest}, where},
+      line->rest.size(), where);
 }
 
-bool Preprocessor::push_frame(Frame frame, const SourceLocation& where) {
+// A frame's copy of its text is charged to the byte budget: a line of a thousand ~SEQ
+// prefixes must not hold a thousand copies of a megabyte.
+bool Preprocessor::push_frame(Frame frame, std::size_t text_bytes, const SourceLocation& where) {
+  if (!charge(text_bytes, where)) return false;
   if (frames_.size() >= kMaxFrames) {
     shared_.report.error(where, "~SEQ, ~LST and multi-line parameters nest more than " + std::to_string(kMaxFrames) +
                                     " levels deep; the rest of this expansion is ignored");
@@ -249,6 +248,16 @@ bool Preprocessor::push_frame(Frame frame, const SourceLocation& where) {
   }
   frames_.push_back(std::move(frame));
   return true;
+}
+
+bool Preprocessor::charge(std::size_t bytes, const SourceLocation& where) {
+  shared_.bytes += bytes;
+  if (shared_.bytes <= shared_.byte_budget()) return true;
+  shared_.report.error(where, "the configuration expands to more than " + std::to_string(shared_.byte_budget()) +
+                                  " bytes; reading stops here (check ~SEQ ranges, ~LST lists and parameters "
+                                  "that use themselves)");
+  shared_.stopped = true;
+  return false;
 }
 
 }  // namespace keel::config::lex

@@ -29,7 +29,16 @@ struct LexShared {
   Expander& expander;
   std::string config_id;
   std::size_t lines = 0;  // lines produced so far, against options.max_expanded_lines
+  std::size_t bytes = 0;  // text produced so far, against byte_budget()
   bool stopped = false;   // a limit was hit: every file stops reading
+
+  // Lines alone do not bound the work: twenty doubling definitions make a 1 MiB line, and
+  // a ~SEQ repeats it. So the text produced is bounded too, at 256 bytes per allowed line.
+  static constexpr std::size_t kBytesPerLine = 256;
+  std::size_t byte_budget() const {
+    const std::size_t lines_allowed = options.max_expanded_lines;
+    return lines_allowed > SIZE_MAX / kBytesPerLine ? SIZE_MAX : lines_allowed * kBytesPerLine;
+  }
 };
 
 struct LogicalLine {
@@ -44,8 +53,7 @@ class Preprocessor {
   static constexpr std::size_t kMaxFrames = 1000;
 
   // `pwd` is what ${_PWD} stands for: the absolute directory of the file.
-  Preprocessor(std::string_view content, std::shared_ptr<const std::string> file, std::string pwd,
-               LexShared& shared);
+  Preprocessor(std::string_view content, std::shared_ptr<const std::string> file, std::string pwd, LexShared& shared);
 
   // The next non-empty logical line; false at the end of the file or once stopped.
   bool next(LogicalLine& line);
@@ -90,7 +98,8 @@ class Preprocessor {
   bool try_definition(std::string_view text, const RawLine& raw);
   void collect_multiline(std::string name, std::string first, const SourceLocation& where);
   void start_generator(std::string_view text, const SourceLocation& where);
-  bool push_frame(Frame frame, const SourceLocation& where);
+  bool push_frame(Frame frame, std::size_t text_bytes, const SourceLocation& where);
+  bool charge(std::size_t bytes, const SourceLocation& where);
 
   std::string_view content_;
   std::size_t pos_ = 0;

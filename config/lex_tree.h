@@ -37,8 +37,8 @@ class TreeBuilder {
 
   // Marks the start of a file; the returned mark is given back to feed_line and end_file.
   std::size_t begin_file();
-  // Reports and closes the blocks the file left open.
-  void end_file(std::size_t mark);
+  // Closes the blocks the file left open, reporting each when `report_unclosed`.
+  void end_file(std::size_t mark, bool report_unclosed = true);
 
   // Consumes the tokens (their words are moved into nodes).
   void feed_line(std::vector<Token>& tokens, const SourceLocation& where, std::size_t mark, StatementHook& hook);
@@ -50,9 +50,12 @@ class TreeBuilder {
     std::vector<Node>* children;  // nullptr: an ignored block, whose statements are dropped
     const Node* owner;            // nullptr for a '{' without a statement
     SourceLocation opened_at;
+    // Ignored blocks nested in an ignored block of the same file are counted, not
+    // stacked, so that "~SEQ(N, 1000000) {" costs no memory per brace.
+    std::size_t repeat = 1;
   };
 
-  void flush(std::vector<std::string>& words, const SourceLocation& where, bool opens_block, StatementHook& hook);
+  void flush(const SourceLocation& where, bool opens_block, StatementHook& hook);
   void open_block(Node* owner, const SourceLocation& where);
   void open_ignored_block(const SourceLocation& where);
   void close_block(const SourceLocation& where, std::size_t mark);
@@ -62,6 +65,7 @@ class TreeBuilder {
   Tree tree_;
   std::vector<OpenBlock> open_;
   std::vector<std::string> words_;
+  Node* last_flushed_ = nullptr;    // the node flush() appended, if it may take a block
   Node* last_statement_ = nullptr;  // the statement that ended the previous line, if any
 };
 

@@ -8,12 +8,22 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
 
 #include "config/model.h"
 #include "config/parse_context.h"
 
 namespace keel::config::lvs {
+
+// ---- Limits keepalived applies (check_parser.c, check_api.c).
+
+constexpr std::int64_t kUint32Max = 4294967295;
+constexpr std::int64_t kIntMax = 2147483647;               // IPVS_WEIGHT_LIMIT
+constexpr std::int64_t kMaxConnectTimeoutUs = kUint32Max;  // connect_timeout: UINT_MAX microseconds
+// Timers keepalived leaves unbounded (delay_loop, warmup...): as far as a <TIMER> goes.
+constexpr std::int64_t kMaxTimerUs = 1'000'000'000'000'000;
+constexpr std::uint32_t kDefaultPersistenceSeconds = 360;  // IPVS_SVC_PERSISTENT_TIMEOUT
 
 // ---- Keyword helpers (candidates for parse_context.h)
 
@@ -45,6 +55,9 @@ constexpr Keyword<OwnerOf<M>> optional_flag(std::string_view name) {
             if (target.*M) out.line(keyword, {*(target.*M) ? "true" : "false"});
           }};
 }
+
+// "'keyword'", for messages about a statement.
+inline std::string quoted(const Node& at) { return "'" + at.keyword + "'"; }
 
 // The name of enum value `value` in a table indexed by the enum.
 template <class E, std::size_t N>
@@ -142,12 +155,20 @@ std::optional<Duration> default_delay_before_retry(CheckerType type);
 void parse_http_url(const Node& at, Checker& checker, ParseContext& context);
 void dump_http_urls(std::string_view keyword, const Checker& checker, DumpWriter& out);
 
-// parse_lvs.cc
+// parse_vsg.cc
 void dump_virtual_server_groups(const Config& config, DumpWriter& out);
+
+// parse_lvs.cc
 void dump_virtual_servers(const Config& config, DumpWriter& out);
-std::string describe(const VirtualServer& server);      // "virtual_server 10.0.0.1 80"
-std::string describe(const RealServer& server);         // "real_server 10.0.0.2 80"
+std::string describe(const VirtualServer& server);                           // "virtual_server 10.0.0.1 80"
+std::string describe(const RealServer& server);                              // "real_server 10.0.0.2 80"
 std::vector<std::string> format_forwarding(const ForwardingMethod& method);  // "TUN type gue port 6080 csum"
+
+// parse_lvs.cc: the top-level "SSL { }" block (man page, end of LVS CONFIGURATION). Config
+// has no member for it yet, so the caller owns the std::optional<SslContext>; the top
+// level is to dispatch "SSL" here and dump it with the LVS blocks.
+void parse_ssl_context(const Node& statement, std::optional<SslContext>& ssl, ParseContext& context);
+void dump_ssl_context(const std::optional<SslContext>& ssl, DumpWriter& out);
 
 // parse_bfd.cc
 void dump_bfd_instances(const Config& config, DumpWriter& out);

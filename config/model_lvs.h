@@ -95,10 +95,30 @@ struct StatusCodeRange {
 
 // regex_options: the PCRE2 compile options keepalived passes through.
 enum class RegexOption : std::uint8_t {
-  kAllowEmptyClass, kAltBsux, kAutoCallout, kCaseless, kDollarEndonly, kDotall, kDupnames, kExtended,
-  kFirstline, kMatchUnsetBackref, kMultiline, kNeverUcp, kNeverUtf, kNoAutoCapture, kNoAutoPossess,
-  kNoDotstarAnchor, kNoStartOptimize, kUcp, kUngreedy, kUtf, kNeverBackslashC, kAltCircumflex,
-  kAltVerbnames, kUseOffsetLimit,
+  kAllowEmptyClass,
+  kAltBsux,
+  kAutoCallout,
+  kCaseless,
+  kDollarEndonly,
+  kDotall,
+  kDupnames,
+  kExtended,
+  kFirstline,
+  kMatchUnsetBackref,
+  kMultiline,
+  kNeverUcp,
+  kNeverUtf,
+  kNoAutoCapture,
+  kNoAutoPossess,
+  kNoDotstarAnchor,
+  kNoStartOptimize,
+  kUcp,
+  kUngreedy,
+  kUtf,
+  kNeverBackslashC,
+  kAltCircumflex,
+  kAltVerbnames,
+  kUseOffsetLimit,
 };
 
 struct RegexStack {
@@ -167,8 +187,8 @@ struct UdpCheck {
 };
 
 struct FileCheck {
-  std::string track_file;      // name of a top-level track_file block
-  std::optional<int> weight;   // unset: the track_file's own weight
+  std::string track_file;     // name of a top-level track_file block
+  std::optional<int> weight;  // unset: the track_file's own weight
   bool weight_reverse = false;
   bool dynamic = false;
   friend bool operator==(const FileCheck&, const FileCheck&) = default;
@@ -180,8 +200,8 @@ struct BfdCheck {
 };
 
 // TCP_CHECK and PING_CHECK have no options of their own.
-using CheckerDetail = std::variant<std::monostate, HttpCheck, SmtpCheck, DnsCheck, MiscCheck, UdpCheck, FileCheck,
-                                   BfdCheck>;
+using CheckerDetail =
+    std::variant<std::monostate, HttpCheck, SmtpCheck, DnsCheck, MiscCheck, UdpCheck, FileCheck, BfdCheck>;
 
 // One checker block of a real server. The common options are unset until validate_lvs()
 // fills them from the real server, as keepalived does; FILE_CHECK uses none of them and
@@ -293,6 +313,17 @@ struct VirtualServer {
   std::vector<RealServer> real_servers;
   BlockLocation location;
   friend bool operator==(const VirtualServer&, const VirtualServer&) = default;
+};
+
+// Top-level "SSL { }": the TLS context of every SSL_GET; unset means keepalived's
+// auto-generated context.
+struct SslContext {
+  std::optional<std::string> password;
+  std::optional<std::string> ca;
+  std::optional<std::string> certificate;
+  std::optional<std::string> key;
+  BlockLocation location;
+  friend bool operator==(const SslContext&, const SslContext&) = default;
 };
 
 // ---- bfd_instance (RFC 5880)

@@ -14,13 +14,18 @@ constexpr unsigned kStatusMin = 100;
 constexpr unsigned kStatusMax = 599;
 
 // Indexed by RegexOption; the names pcre2api uses, lower case, as the man page lists them.
-constexpr std::array<std::string_view, 24> kRegexOptionNames{
-    "allow_empty_class", "alt_bsux",         "auto_callout",    "caseless",
-    "dollar_endonly",    "dotall",           "dupnames",        "extended",
-    "firstline",         "match_unset_backref", "multiline",     "never_ucp",
-    "never_utf",         "no_auto_capture",  "no_auto_possess", "no_dotstar_anchor",
-    "no_start_optimize", "ucp",              "ungreedy",        "utf",
-    "never_backslash_c", "alt_circumflex",   "alt_verbnames",   "use_offset_limit"};
+constexpr std::array<std::string_view, 24> kRegexOptionNames{"allow_empty_class", "alt_bsux",
+                                                             "auto_callout",      "caseless",
+                                                             "dollar_endonly",    "dotall",
+                                                             "dupnames",          "extended",
+                                                             "firstline",         "match_unset_backref",
+                                                             "multiline",         "never_ucp",
+                                                             "never_utf",         "no_auto_capture",
+                                                             "no_auto_possess",   "no_dotstar_anchor",
+                                                             "no_start_optimize", "ucp",
+                                                             "ungreedy",          "utf",
+                                                             "never_backslash_c", "alt_circumflex",
+                                                             "alt_verbnames",     "use_offset_limit"};
 
 std::optional<unsigned> parse_status(std::string_view text) {
   unsigned value = 0;
@@ -34,6 +39,7 @@ std::optional<unsigned> parse_status(std::string_view text) {
 // is an error; the good ones still count (keepalived goes on the same way).
 void parse_status_codes(const Node& at, HttpUrl& url, ParseContext& context) {
   if (!context.expect_args(at, 1, SIZE_MAX)) return;
+  url.status_codes.reserve(url.status_codes.size() + at.args.size());
   for (const std::string& word : at.args) {
     const auto dash = word.find('-');
     const auto first = parse_status(std::string_view{word}.substr(0, dash));
@@ -89,8 +95,10 @@ void parse_regex_options(const Node& at, HttpUrl& url, ParseContext& context) {
   for (const std::string& word : at.args) {
     std::size_t i = 0;
     while (i < kRegexOptionNames.size() && kRegexOptionNames[i] != word) ++i;
-    if (i == kRegexOptionNames.size()) context.warning(at, "'" + at.keyword + "' ignores unknown option '" + word + "'");
-    else url.regex_options.push_back(static_cast<RegexOption>(i));
+    if (i == kRegexOptionNames.size())
+      context.warning(at, "'" + at.keyword + "' ignores unknown option '" + word + "'");
+    else
+      url.regex_options.push_back(static_cast<RegexOption>(i));
   }
 }
 

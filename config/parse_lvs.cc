@@ -1,6 +1,8 @@
 // virtual_server, its real_server and sorry_server (keepalived.conf(5), "Virtual
 // server(s)"), and dump_lvs(). Checkers are in parse_check*.cc, groups in parse_vsg.cc,
 // BFD in parse_bfd.cc, cross-checks and inheritance in validate_lvs.cc.
+#include <algorithm>
+
 #include "config/lvs_keywords.h"
 #include "config/parse_lvs.h"
 
@@ -8,22 +10,20 @@ namespace keel::config {
 namespace {
 
 using lvs::choice;
+using lvs::kDefaultPersistenceSeconds;
+using lvs::kIntMax;
+using lvs::kMaxConnectTimeoutUs;
+using lvs::kMaxTimerUs;
+using lvs::kUint32Max;
 using lvs::optional_flag;
 using lvs::presence;
+using lvs::quoted;
 
-constexpr std::int64_t kUint32Max = 4294967295;
-constexpr std::int64_t kIntMax = 2147483647;
-// keepalived's connect_timeout limit: UINT_MAX microseconds.
-constexpr std::int64_t kMaxConnectTimeoutUs = kUint32Max;
-// Unbounded timers (delay_loop, warmup...): as far as a <TIMER> can be written.
-constexpr std::int64_t kMaxTimerUs = 1'000'000'000'000'000;
-// LVS_MAX_TIMEOUT: 31 days; IPVS_SVC_PERSISTENT_TIMEOUT: 6 minutes.
-constexpr std::int64_t kMaxPersistenceSeconds = 2678400;
-constexpr std::uint32_t kDefaultPersistenceSeconds = 360;
+constexpr std::int64_t kMaxPersistenceSeconds = 2678400;  // LVS_MAX_TIMEOUT: 31 days
 
 // Indexed by LbAlgo; "twos" is in the 2.2.7 man page's lvs_sched list.
 constexpr std::array<std::string_view, 14> kLbAlgoNames{"rr", "wrr", "lc", "wlc", "lblc", "lblcr", "dh",
-                                                        "sh", "sed", "nq", "fo",  "ovf",   "mh", "twos"};
+                                                        "sh", "sed", "nq", "fo",  "ovf",  "mh",    "twos"};
 constexpr std::array<std::string_view, 3> kProtocolNames{"TCP", "UDP", "SCTP"};
 constexpr std::array<std::string_view, 3> kLbKindNames{"NAT", "DR", "TUN"};
 constexpr std::array<std::string_view, 3> kTunnelTypeNames{"ipip", "gue", "gre"};
@@ -41,16 +41,15 @@ std::optional<ForwardingMethod> parse_forwarding(const Node& at, ParseContext& c
   const auto kind = lvs::parse_choice<LbKind>(at, at.args[0], kLbKindNames, context);
   if (!kind) return std::nullopt;
   ForwardingMethod method{.kind = *kind};
-  const std::string quoted = "'" + at.keyword + "'";
   if (at.args.size() > 1 && *kind != LbKind::kTun) {
-    context.error(at, quoted + " tunnel options need TUN");
+    context.error(at, quoted(at) + " tunnel options need TUN");
     return std::nullopt;
   }
   bool has_port = false;
   for (std::size_t i = 1; i < at.args.size(); ++i) {
     const std::string& word = at.args[i];
     if ((word == "type" || word == "port") && i + 1 == at.args.size()) {
-      context.error(at, quoted + " is missing a value after '" + word + "'");
+      context.error(at, quoted(at) + " is missing a value after '" + word + "'");
       return std::nullopt;
     }
     if (word == "type") {
@@ -63,24 +62,24 @@ std::optional<ForwardingMethod> parse_forwarding(const Node& at, ParseContext& c
       method.tunnel_port = static_cast<std::uint16_t>(*port);
       has_port = true;
     } else if (word == "nocsum" || word == "csum" || word == "remcsum") {
-      method.tunnel_checksum = word == "csum"     ? TunnelChecksum::kCsum
+      method.tunnel_checksum = word == "csum"      ? TunnelChecksum::kCsum
                                : word == "remcsum" ? TunnelChecksum::kRemCsum
                                                    : TunnelChecksum::kNoCsum;
     } else {
-      context.error(at, quoted + " has an unknown tunnel option '" + word + "'");
+      context.error(at, quoted(at) + " has an unknown tunnel option '" + word + "'");
       return std::nullopt;
     }
   }
   if ((method.tunnel_type == TunnelType::kGue) != has_port) {
-    context.error(at, quoted + " needs a port for type gue, and only gue takes one");
+    context.error(at, quoted(at) + " needs a port for type gue, and only gue takes one");
     return std::nullopt;
   }
   if (method.tunnel_type == TunnelType::kIpip && method.tunnel_checksum != TunnelChecksum::kNoCsum) {
-    context.error(at, quoted + " type ipip takes no checksum option");
+    context.error(at, quoted(at) + " type ipip takes no checksum option");
     return std::nullopt;
   }
   if (method.tunnel_type == TunnelType::kGre && method.tunnel_checksum == TunnelChecksum::kRemCsum) {
-    context.error(at, quoted + " type gre does not support remcsum");
+    context.error(at, quoted(at) + " type gre does not support remcsum");
     return std::nullopt;
   }
   return method;
@@ -99,8 +98,17 @@ constexpr Keyword<OwnerOf<M>> forwarding(std::string_view name) {
 
 // ---- real_server
 
+template <CheckerType Type>
+void parse_checker_block(const Node& at, RealServer& server, ParseContext& context) {
+  lvs::parse_checker(at, Type, server, context);
+}
+
+void dump_checker_blocks(std::string_view, const RealServer& server, DumpWriter& out) {
+  lvs::dump_checkers(server, out);
+}
+
 const KeywordTable<RealServer>& real_server_keywords() {
-  // The checker keywords share one dump (the first) so that checkers keep their order.
+  // All checker blocks are dumped by the first checker keyword, so that they keep their order.
   static const KeywordTable<RealServer> table{
       integer<&RealServer::weight, 0, kIntMax>("weight"),
       forwarding<&RealServer::lvs_method>("lvs_method"),
@@ -118,17 +126,16 @@ const KeywordTable<RealServer>& real_server_keywords() {
       optional_flag<&RealServer::smtp_alert>("smtp_alert"),
       text<&RealServer::virtualhost>("virtualhost"),
       text<&RealServer::snmp_name>("snmp_name"),
-      {"HTTP_GET", [](const Node& at, RealServer& rs, ParseContext& c) { lvs::parse_checker(at, CheckerType::kHttp, rs, c); },
-       [](std::string_view, const RealServer& rs, DumpWriter& out) { lvs::dump_checkers(rs, out); }},
-      {"SSL_GET", [](const Node& at, RealServer& rs, ParseContext& c) { lvs::parse_checker(at, CheckerType::kSsl, rs, c); }},
-      {"TCP_CHECK", [](const Node& at, RealServer& rs, ParseContext& c) { lvs::parse_checker(at, CheckerType::kTcp, rs, c); }},
-      {"SMTP_CHECK", [](const Node& at, RealServer& rs, ParseContext& c) { lvs::parse_checker(at, CheckerType::kSmtp, rs, c); }},
-      {"DNS_CHECK", [](const Node& at, RealServer& rs, ParseContext& c) { lvs::parse_checker(at, CheckerType::kDns, rs, c); }},
-      {"MISC_CHECK", [](const Node& at, RealServer& rs, ParseContext& c) { lvs::parse_checker(at, CheckerType::kMisc, rs, c); }},
-      {"UDP_CHECK", [](const Node& at, RealServer& rs, ParseContext& c) { lvs::parse_checker(at, CheckerType::kUdp, rs, c); }},
-      {"PING_CHECK", [](const Node& at, RealServer& rs, ParseContext& c) { lvs::parse_checker(at, CheckerType::kPing, rs, c); }},
-      {"FILE_CHECK", [](const Node& at, RealServer& rs, ParseContext& c) { lvs::parse_checker(at, CheckerType::kFile, rs, c); }},
-      {"BFD_CHECK", [](const Node& at, RealServer& rs, ParseContext& c) { lvs::parse_checker(at, CheckerType::kBfd, rs, c); }},
+      {"HTTP_GET", parse_checker_block<CheckerType::kHttp>, dump_checker_blocks},
+      {"SSL_GET", parse_checker_block<CheckerType::kSsl>},
+      {"TCP_CHECK", parse_checker_block<CheckerType::kTcp>},
+      {"SMTP_CHECK", parse_checker_block<CheckerType::kSmtp>},
+      {"DNS_CHECK", parse_checker_block<CheckerType::kDns>},
+      {"MISC_CHECK", parse_checker_block<CheckerType::kMisc>},
+      {"UDP_CHECK", parse_checker_block<CheckerType::kUdp>},
+      {"PING_CHECK", parse_checker_block<CheckerType::kPing>},
+      {"FILE_CHECK", parse_checker_block<CheckerType::kFile>},
+      {"BFD_CHECK", parse_checker_block<CheckerType::kBfd>},
   };
   return table;
 }
@@ -203,8 +210,8 @@ void parse_persistence_timeout(const Node& at, VirtualServer& server, ParseConte
 // by the service's family, else by whether the value has a dot).
 void parse_persistence_granularity(const Node& at, VirtualServer& server, ParseContext& context) {
   if (!context.expect_args(at, 1, 1)) return;
-  const bool v6 = server.kind == VirtualServerKind::kAddress ? server.address.is_v6()
-                                                             : at.args[0].find('.') == std::string::npos;
+  const bool v6 =
+      server.kind == VirtualServerKind::kAddress ? server.address.is_v6() : at.args[0].find('.') == std::string::npos;
   if (v6) {
     if (auto length = context.integer(at, 0, 1, 128))
       server.persistence_granularity = PersistenceGranularity{.prefix_length = static_cast<std::uint8_t>(*length)};
@@ -216,8 +223,8 @@ void parse_persistence_granularity(const Node& at, VirtualServer& server, ParseC
 void dump_persistence_granularity(std::string_view keyword, const VirtualServer& server, DumpWriter& out) {
   if (!server.persistence_granularity) return;
   const auto& granularity = *server.persistence_granularity;
-  out.line(keyword, {granularity.netmask ? granularity.netmask->to_string()
-                                         : std::to_string(granularity.prefix_length)});
+  out.line(keyword,
+           {granularity.netmask ? granularity.netmask->to_string() : std::to_string(granularity.prefix_length)});
 }
 
 void parse_ip_family(const Node& at, VirtualServer& server, ParseContext& context) {
@@ -243,10 +250,8 @@ const KeywordTable<VirtualServer>& virtual_server_keywords() {
       presence<&VirtualServer::mh_port>("mh-port"),
       presence<&VirtualServer::mh_fallback>("mh-fallback"),
       // IP_VS_SVC_F_HASHED is set by the kernel on every service; keepalived 2.2 ignores it.
-      {"hashed",
-       [](const Node& at, VirtualServer&, ParseContext& context) {
-         context.warning(at, "'hashed' has no effect and is ignored");
-       }},
+      {"hashed", [](const Node& at, VirtualServer&,
+                    ParseContext& context) { context.warning(at, "'hashed' has no effect and is ignored"); }},
       forwarding<&VirtualServer::lvs_method>("lvs_method"),
       {"lb_kind", forwarding<&VirtualServer::lvs_method>("").parse},
       text<&VirtualServer::persistence_engine>("persistence_engine"),
@@ -300,7 +305,8 @@ void parse_virtual_server(const Node& statement, Config& config, ParseContext& c
   const std::string& first = statement.args[0];
   if (first == "group" || first == "fwmark") {
     if (statement.args.size() != 2) {
-      context.error(statement, "'virtual_server " + first + "' is missing the " + (first == "group" ? "group name" : "mark"));
+      context.error(statement,
+                    "'virtual_server " + first + "' is missing the " + (first == "group" ? "group name" : "mark"));
       return;
     }
     if (first == "group") {
@@ -322,6 +328,9 @@ void parse_virtual_server(const Node& statement, Config& config, ParseContext& c
       server.port = *port;
     }
   }
+  // One allocation for the real servers rather than a series of regrowths (large pools).
+  server.real_servers.reserve(static_cast<std::size_t>(std::count_if(
+      statement.children.begin(), statement.children.end(), [](const Node& n) { return n.keyword == "real_server"; })));
   virtual_server_keywords().parse(statement.children, server, context, "virtual_server");
   config.virtual_servers.push_back(std::move(server));
 }
@@ -346,11 +355,43 @@ std::vector<std::string> format_forwarding(const ForwardingMethod& method) {
 
 std::string describe(const VirtualServer& server) {
   switch (server.kind) {
-    case VirtualServerKind::kFwmark: return "virtual_server fwmark " + std::to_string(server.fwmark);
-    case VirtualServerKind::kGroup: return "virtual_server group " + server.group;
-    case VirtualServerKind::kAddress: break;
+    case VirtualServerKind::kFwmark:
+      return "virtual_server fwmark " + std::to_string(server.fwmark);
+    case VirtualServerKind::kGroup:
+      return "virtual_server group " + server.group;
+    case VirtualServerKind::kAddress:
+      break;
   }
   return "virtual_server " + server_words(server.address, server.port);
+}
+
+namespace {
+
+const KeywordTable<SslContext>& ssl_keywords() {
+  static const KeywordTable<SslContext> table{
+      text<&SslContext::password>("password"),
+      text<&SslContext::ca>("ca"),
+      text<&SslContext::certificate>("certificate"),
+      text<&SslContext::key>("key"),
+  };
+  return table;
+}
+
+}  // namespace
+
+// keepalived's ssl_handler: a second SSL block replaces the first, with a message.
+void parse_ssl_context(const Node& statement, std::optional<SslContext>& ssl, ParseContext& context) {
+  if (!context.expect_args(statement, 0, 0)) return;
+  if (ssl) context.warning(statement, "'SSL' is given twice; the last one is used");
+  ssl = SslContext{.location = statement.location};
+  ssl_keywords().parse(statement.children, *ssl, context, "SSL");
+}
+
+void dump_ssl_context(const std::optional<SslContext>& ssl, DumpWriter& out) {
+  if (!ssl) return;
+  out.open("SSL");
+  ssl_keywords().dump(*ssl, out);
+  out.close();
 }
 
 std::string describe(const RealServer& server) { return "real_server " + server_words(server.address, server.port); }

@@ -15,8 +15,8 @@ std::string group_label(const VirtualServerGroup& group) { return "virtual_serve
 bool address_less(const IpAddress& a, const IpAddress& b) { return a.bytes < b.bytes; }
 
 // "A/len": every address of the network; the host bits of A must be clear.
-std::optional<VsgAddressRange> parse_network(std::string_view text, const Node& entry,
-                                             const VirtualServerGroup& group, ParseContext& context) {
+std::optional<VsgAddressRange> parse_network(std::string_view text, const Node& entry, const VirtualServerGroup& group,
+                                             ParseContext& context) {
   const auto prefix = IpPrefix::parse(text);
   if (!prefix || prefix->length == 0) {
     context.error(entry, group_label(group) + " has an invalid network '" + std::string{text} + "'");
@@ -121,11 +121,12 @@ void parse_virtual_server_group(const Node& statement, Config& config, ParseCont
   if (!context.expect_args(statement, 1, 1)) return;
   VirtualServerGroup group{.name = statement.args[0], .location = statement.location};
   for (const Node& entry : statement.children) {
-    if (entry.keyword == "fwmark") parse_fwmark_entry(entry, group, context);
-    else parse_address_entry(entry, group, context);
+    if (entry.keyword == "fwmark")
+      parse_fwmark_entry(entry, group, context);
+    else
+      parse_address_entry(entry, group, context);
   }
-  if (group.ranges.empty() && group.fwmarks.empty())
-    context.warning(statement, group_label(group) + " has no entries");
+  if (group.ranges.empty() && group.fwmarks.empty()) context.warning(statement, group_label(group) + " has no entries");
 
   // keepalived refuses a group it cannot give one address family: both families plus a
   // fwmark whose family is not stated ("fwmark N inet|inet6").
@@ -134,8 +135,10 @@ void parse_virtual_server_group(const Node& statement, Config& config, ParseCont
   bool unspecified_fwmark = false;
   for (const auto& range : group.ranges) (range.first.is_v6() ? v6 : v4) = true;
   for (const auto& fwmark : group.fwmarks) {
-    if (!fwmark.family) unspecified_fwmark = true;
-    else (*fwmark.family == Family::kIpv6 ? v6 : v4) = true;
+    if (!fwmark.family)
+      unspecified_fwmark = true;
+    else
+      (*fwmark.family == Family::kIpv6 ? v6 : v4) = true;
   }
   if (v4 && v6 && unspecified_fwmark)
     context.error(statement, group_label(group) + " has IPv4 and IPv6 entries and a fwmark without inet|inet6");
@@ -150,12 +153,16 @@ void dump_virtual_server_groups(const Config& config, DumpWriter& out) {
     for (const auto& range : group.ranges) {
       std::string text = range.first.to_string();
       if (range.last != range.first) text += "-" + range.last.to_string();
-      if (range.port != 0) out.line(text, {std::to_string(range.port)});
-      else out.line(text);
+      if (range.port != 0)
+        out.line(text, {std::to_string(range.port)});
+      else
+        out.line(text);
     }
     for (const auto& fwmark : group.fwmarks) {
-      if (fwmark.family) out.line("fwmark", {std::to_string(fwmark.mark), *fwmark.family == Family::kIpv6 ? "inet6" : "inet"});
-      else out.line("fwmark", {std::to_string(fwmark.mark)});
+      if (fwmark.family)
+        out.line("fwmark", {std::to_string(fwmark.mark), *fwmark.family == Family::kIpv6 ? "inet6" : "inet"});
+      else
+        out.line("fwmark", {std::to_string(fwmark.mark)});
     }
     out.close();
   }

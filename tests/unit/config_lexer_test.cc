@@ -57,8 +57,8 @@ class TempDir {
  public:
   TempDir() {
     static std::atomic<int> counter{0};
-    path_ = fs::temp_directory_path() /
-            ("keel-lexer-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
+    path_ =
+        fs::temp_directory_path() / ("keel-lexer-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
     fs::create_directories(path_);
   }
   ~TempDir() {
@@ -144,42 +144,47 @@ TEST(ConfigLexer, QuotedStringsSeparatedBySpacesStaySeparateWords) {
 }
 
 TEST(ConfigLexer, EscapesInsideQuotesFollowTheManPage) {
-  const Lexed r = lex(R"(x "\a\b\E\f\n\r\t\v" '\101\x41\cA\q\\\"\'')" "\n");
+  const Lexed r = lex(R"(x "\a\b\E\f\n\r\t\v" '\101\x41\cA\q\\\"\'')"
+                      "\n");
   ASSERT_EQ(r.tree.statements.size(), 1U);
-  EXPECT_EQ(r.tree.statements[0].args,
-            (std::vector<std::string>{"\a\b\x1b\f\n\r\t\v", std::string{"AA\x01q\\\"'"}}));
+  EXPECT_EQ(r.tree.statements[0].args, (std::vector<std::string>{"\a\b\x1b\f\n\r\t\v", std::string{"AA\x01q\\\"'"}}));
 }
 
 TEST(ConfigLexer, OctalEscapeTakesAtMostThreeDigits) {
-  const Lexed r = lex(R"(x "\1011" "\0")" "\n");
+  const Lexed r = lex(R"(x "\1011" "\0")"
+                      "\n");
   ASSERT_EQ(r.tree.statements.size(), 1U);
   EXPECT_EQ(r.tree.statements[0].args, (std::vector<std::string>{"A1", std::string(1, '\0')}));
 }
 
 TEST(ConfigLexer, HexEscapeTakesEveryHexDigitAndKeepsTheLowByte) {
   // keepalived reads "any sequence of hex digits" into one char.
-  const Lexed r = lex(R"(x "\x41" "\x4142" "\xg")" "\n");
+  const Lexed r = lex(R"(x "\x41" "\x4142" "\xg")"
+                      "\n");
   ASSERT_EQ(r.tree.statements.size(), 1U);
   EXPECT_EQ(r.tree.statements[0].args, (std::vector<std::string>{"A", "B", "xg"}));
 }
 
 TEST(ConfigLexer, EscapedQuoteDoesNotCloseTheString) {
-  const Lexed r = lex(R"(x "a\"b # c" d)" "\n");
+  const Lexed r = lex(R"(x "a\"b # c" d)"
+                      "\n");
   ASSERT_EQ(r.tree.statements.size(), 1U);
   EXPECT_EQ(r.tree.statements[0].args, (std::vector<std::string>{"a\"b # c", "d"}));
 }
 
 TEST(ConfigLexer, BackslashOutsideQuotesIsKeptExceptBeforeQuotesAndBraces) {
-  const Lexed r = lex(R"(regex ^a\d+\.b \"q \{x\})" "\n");
+  const Lexed r = lex(R"(regex ^a\d+\.b \"q \{x\})"
+                      "\n");
   ASSERT_EQ(r.tree.statements.size(), 1U);
   EXPECT_EQ(r.tree.statements[0].args, (std::vector<std::string>{R"(^a\d+\.b)", "\"q", "{x}"}));
 }
 
 TEST(ConfigLexer, UnclosedQuoteIsAnErrorAndKeepsTheText) {
   const Lexed r = lex("a\nnotify \"/bin/x arg\n");
-  EXPECT_EQ(messages(r.diagnostics),
-            (std::vector<std::string>{
-                "test.conf:2: error: missing closing \" on this line (quotes do not span lines): 'notify \"/bin/x arg'"}));
+  EXPECT_EQ(
+      messages(r.diagnostics),
+      (std::vector<std::string>{
+          "test.conf:2: error: missing closing \" on this line (quotes do not span lines): 'notify \"/bin/x arg'"}));
   ASSERT_EQ(r.tree.statements.size(), 2U);
   EXPECT_EQ(r.tree.statements[1].args, (std::vector<std::string>{"/bin/x arg"}));
 }
@@ -211,9 +216,7 @@ TEST(ConfigLexer, StatementsShareALineInsideBraces) {
   EXPECT_EQ(r.tree.statements[0].children[0].args, (std::vector<std::string>{"PASS", "auth_pass", "x"}));
 }
 
-TEST(ConfigLexer, WordsAfterAClosingBraceStartANewStatement) {
-  EXPECT_EQ(shape(lex("a { b } c d\n")), "a { b }; c d");
-}
+TEST(ConfigLexer, WordsAfterAClosingBraceStartANewStatement) { EXPECT_EQ(shape(lex("a { b } c d\n")), "a { b }; c d"); }
 
 TEST(ConfigLexer, BraceOnTheNextLineOpensTheBlockOfThePreviousStatement) {
   const Lexed r = lex("virtual_server 10.0.0.1 80\n\n# comment\n{\n  delay_loop 6\n}\n");
@@ -241,7 +244,8 @@ TEST(ConfigLexer, BlocksNestAndNodesKnowTheirFileAndLine) {
 
 TEST(ConfigLexer, UnmatchedClosingBraceIsAnErrorAtItsLine) {
   const Lexed r = lex("a {\n}\n}\nb\n");
-  EXPECT_EQ(messages(r.diagnostics), (std::vector<std::string>{"test.conf:3: error: unexpected '}' with no open block"}));
+  EXPECT_EQ(messages(r.diagnostics),
+            (std::vector<std::string>{"test.conf:3: error: unexpected '}' with no open block"}));
   EXPECT_EQ(shape(r), "a { }; b");
 }
 
@@ -254,8 +258,9 @@ TEST(ConfigLexer, UnclosedBlockIsReportedAtItsOpeningStatement) {
 
 TEST(ConfigLexer, UnclosedBlockOpenedOnTheNextLineIsReportedAtTheStatement) {
   const Lexed r = lex("x\nvirtual_server 1.2.3.4 80\n{\n");
-  EXPECT_EQ(messages(r.diagnostics), (std::vector<std::string>{
-                                         "test.conf:2: error: block 'virtual_server 1.2.3.4 80' opened here is never closed"}));
+  EXPECT_EQ(
+      messages(r.diagnostics),
+      (std::vector<std::string>{"test.conf:2: error: block 'virtual_server 1.2.3.4 80' opened here is never closed"}));
 }
 
 TEST(ConfigLexer, OpeningBraceWithoutAStatementIsAnErrorAndItsBlockIsIgnored) {
@@ -277,8 +282,9 @@ TEST(ConfigLexer, NestingDeeperThanTheLimitIsAnError) {
   for (int i = 0; i < 150; ++i) text += "b" + std::to_string(i) + " {\n";
   for (int i = 0; i < 150; ++i) text += "}\n";
   const Lexed r = lex(text);
-  EXPECT_EQ(messages(r.diagnostics),
-            (std::vector<std::string>{"test.conf:101: error: blocks nest more than 100 levels deep; this block is ignored"}));
+  EXPECT_EQ(
+      messages(r.diagnostics),
+      (std::vector<std::string>{"test.conf:101: error: blocks nest more than 100 levels deep; this block is ignored"}));
   // b0 .. b99 hold blocks; b100 is kept as a statement, without its block.
   std::size_t depth = 0;
   const Node* node = &r.tree.statements.at(0);
@@ -305,9 +311,9 @@ TEST(ConfigLexer, UnbracedReferenceMustBeFollowedBySpaceCommaParenthesisOrTheEnd
 }
 
 TEST(ConfigLexer, SubstitutionIsRecursiveAndUsesTheValueAtTimeOfUse) {
-  const Lexed r = lex(
-      "$ADDRESS_BASE=10.2.${ADDRESS_BASE_SUB}\n$ADDRESS_BASE_SUB=0\n${ADDRESS_BASE}.100/32\n"
-      "$ADDRESS_BASE_SUB=10\n${ADDRESS_BASE}.100/32\n");
+  const Lexed r =
+      lex("$ADDRESS_BASE=10.2.${ADDRESS_BASE_SUB}\n$ADDRESS_BASE_SUB=0\n${ADDRESS_BASE}.100/32\n"
+          "$ADDRESS_BASE_SUB=10\n${ADDRESS_BASE}.100/32\n");
   EXPECT_EQ(shape(r), "10.2.0.100/32; 10.2.10.100/32");
 }
 
@@ -316,10 +322,10 @@ TEST(ConfigLexer, EmptyDefinitionIsAllowed) { EXPECT_EQ(shape(lex("$E=\nx a${E}b
 TEST(ConfigLexer, UndefinedParameterIsKeptAsWrittenWithAWarningOncePerName) {
   const Lexed r = lex("notify /bin/x ${UNDEF} $OTHER\nnotify ${UNDEF}\n");
   EXPECT_EQ(shape(r), "notify /bin/x ${UNDEF} $OTHER; notify ${UNDEF}");
-  EXPECT_EQ(messages(r.diagnostics),
-            (std::vector<std::string>{
-                "test.conf:1: warning: parameter '${UNDEF}' is not defined; it is kept as written",
-                "test.conf:1: warning: parameter '$OTHER' is not defined; it is kept as written"}));
+  EXPECT_EQ(
+      messages(r.diagnostics),
+      (std::vector<std::string>{"test.conf:1: warning: parameter '${UNDEF}' is not defined; it is kept as written",
+                                "test.conf:1: warning: parameter '$OTHER' is not defined; it is kept as written"}));
 }
 
 TEST(ConfigLexer, DollarNotFollowedByANameIsText) {
@@ -473,7 +479,8 @@ TEST(ConfigLexer, ExponentiallyManyEmptySubstitutionsAreBounded) {
   std::string text = "$E=\n";
   for (int level = 1; level <= 4; ++level) {
     text += "$L" + std::to_string(level) + "=";
-    for (int i = 0; i < 100; ++i) text += "${" + (level == 1 ? std::string{"E"} : "L" + std::to_string(level - 1)) + "}";
+    for (int i = 0; i < 100; ++i)
+      text += "${" + (level == 1 ? std::string{"E"} : "L" + std::to_string(level - 1)) + "}";
     text += "\n";
   }
   text += "v $L4\n";
@@ -521,6 +528,12 @@ TEST(ConfigLexer, ConditionalLinesAreKeptOnlyForTheirConfigId) {
             "global_defs { }; vrrp_instance VRRP { unicast_peer { 1.2.3.4; 1.2.3.5; 1.2.3.6 } }");
 }
 
+TEST(ConfigLexer, ConditionalAfterABraceCoversTheStatementUpToTheNextBrace) {
+  const std::string text = "unicast_peer { @^main 1.2.3.4 } x { @main \"a } b\" } y\n";
+  EXPECT_EQ(shape(lex(text, with_id("main"))), "unicast_peer { }; x { a } b }; y");
+  EXPECT_EQ(shape(lex(text, with_id("backup"))), "unicast_peer { 1.2.3.4 }; x { }; y");
+}
+
 TEST(ConfigLexer, ConditionalWithNothingAfterTheIdIsDropped) {
   EXPECT_EQ(shape(lex("@main\n@^x\nkept\n", with_id("main"))), "kept");
 }
@@ -553,8 +566,9 @@ TEST(ConfigLexer, SeqxWritesTheValueInHex) {
 }
 
 TEST(ConfigLexer, SeqsNestInsideABlock) {
-  const Lexed r = lex("virtual_ipaddress {\n  ~SEQx(AD2, 0x90, 0x10, 0xc0) ~SEQx(AD1, 0x12, -1, 0x0c) "
-                      "fe81::10:${AD2}:${AD1}\n}\n");
+  const Lexed r =
+      lex("virtual_ipaddress {\n  ~SEQx(AD2, 0x90, 0x10, 0xc0) ~SEQx(AD1, 0x12, -1, 0x0c) "
+          "fe81::10:${AD2}:${AD1}\n}\n");
   ASSERT_EQ(r.tree.statements.size(), 1U);
   const std::vector<Node>& vips = r.tree.statements[0].children;
   ASSERT_EQ(vips.size(), 28U);
@@ -578,9 +592,10 @@ TEST(ConfigLexer, SeqNearTheLargestNumberDoesNotOverflow) {
 }
 
 TEST(ConfigLexer, InvalidSeqIsAnErrorNamingTheProblem) {
-  EXPECT_EQ(messages(lex("~SEQ(N, 1, -1, 5) x\n").diagnostics),
-            (std::vector<std::string>{
-                "test.conf:1: error: invalid ~SEQ specification '~SEQ(N, 1, -1, 5) x': step -1 never goes from 1 to 5"}));
+  EXPECT_EQ(
+      messages(lex("~SEQ(N, 1, -1, 5) x\n").diagnostics),
+      (std::vector<std::string>{
+          "test.conf:1: error: invalid ~SEQ specification '~SEQ(N, 1, -1, 5) x': step -1 never goes from 1 to 5"}));
   EXPECT_EQ(messages(lex("~SEQ(1N, 3) x\n").diagnostics),
             (std::vector<std::string>{
                 "test.conf:1: error: invalid ~SEQ specification '~SEQ(1N, 3) x': '1N' is not a valid variable name"}));
@@ -589,9 +604,9 @@ TEST(ConfigLexer, InvalidSeqIsAnErrorNamingTheProblem) {
                                       "after ~SEQ"}));
   EXPECT_EQ(messages(lex("~SEQ(N, 3 x\n").diagnostics),
             (std::vector<std::string>{"test.conf:1: error: invalid ~SEQ specification '~SEQ(N, 3 x': missing ')'"}));
-  EXPECT_EQ(messages(lex("~SEQ(N, x) y\n").diagnostics),
-            (std::vector<std::string>{
-                "test.conf:1: error: invalid ~SEQ specification '~SEQ(N, x) y': 'x' is not a number"}));
+  EXPECT_EQ(
+      messages(lex("~SEQ(N, x) y\n").diagnostics),
+      (std::vector<std::string>{"test.conf:1: error: invalid ~SEQ specification '~SEQ(N, x) y': 'x' is not a number"}));
   EXPECT_EQ(messages(lex("~SEQx(N, -1, 3) y\n").diagnostics),
             (std::vector<std::string>{"test.conf:1: error: invalid ~SEQ specification '~SEQx(N, -1, 3) y': ~SEQx is "
                                       "only valid for positive numbers"}));
@@ -599,11 +614,27 @@ TEST(ConfigLexer, InvalidSeqIsAnErrorNamingTheProblem) {
 
 TEST(ConfigLexer, ExpansionBeyondTheLineLimitIsAnError) {
   const Lexed r = lex("a {\n~SEQ(N, 1, 9223372036854775807) x$N\n}\n", ReadOptions{.max_expanded_lines = 100});
-  EXPECT_EQ(messages(r.diagnostics),
-            (std::vector<std::string>{"test.conf:2: error: the configuration expands to more than 100 lines; reading "
-                                      "stops here (check ~SEQ ranges, ~LST lists and parameters that use themselves)"}));
+  EXPECT_EQ(
+      messages(r.diagnostics),
+      (std::vector<std::string>{"test.conf:2: error: the configuration expands to more than 100 lines; reading "
+                                "stops here (check ~SEQ ranges, ~LST lists and parameters that use themselves)"}));
   ASSERT_EQ(r.tree.statements.size(), 1U);
   EXPECT_EQ(r.tree.statements[0].children.size(), 98U);
+}
+
+TEST(ConfigLexer, GeneratedTextIsBoundedAt256BytesPerAllowedLine) {
+  // Sixteen doublings make a 64 KiB line; repeating it would cost memory, not lines.
+  std::string text = "$A0=xxxx\n";
+  for (int i = 1; i <= 14; ++i) {
+    text += "$A" + std::to_string(i) + "=${A" + std::to_string(i - 1) + "}${A" + std::to_string(i - 1) + "}\n";
+  }
+  text += "~SEQ(N, 1, 500) v $A14\n";
+  const Lexed r = lex(text, ReadOptions{.max_expanded_lines = 1000});
+  EXPECT_EQ(messages(r.diagnostics),
+            (std::vector<std::string>{"test.conf:16: error: the configuration expands to more than 256000 bytes; "
+                                      "reading stops here (check ~SEQ ranges, ~LST lists and parameters that use "
+                                      "themselves)"}));
+  EXPECT_EQ(r.tree.statements.size(), 3U);
 }
 
 TEST(ConfigLexer, LstRepeatsTheLineForEachValue) {
@@ -641,7 +672,8 @@ TEST_F(IncludeTest, IncludeSplicesTheFileWhereItStands) {
 TEST_F(IncludeTest, IncludeInsideABlockAddsToThatBlock) {
   dir_.write("main.conf", "virtual_server 10.0.0.1 80 {\n  include reals.conf\n  delay_loop 6 }\n");
   dir_.write("reals.conf", "real_server 10.0.1.1 80 {\n  weight 1\n}\n");
-  EXPECT_EQ(shape(read("main.conf")), "virtual_server 10.0.0.1 80 { real_server 10.0.1.1 80 { weight 1 }; delay_loop 6 }");
+  EXPECT_EQ(shape(read("main.conf")),
+            "virtual_server 10.0.0.1 80 { real_server 10.0.1.1 80 { weight 1 }; delay_loop 6 }");
 }
 
 TEST_F(IncludeTest, IncludeWithAWildcardReadsTheMatchesInSortedOrder) {
@@ -696,9 +728,8 @@ TEST_F(IncludeTest, MissingFileForPlainIncludeIsAWarning) {
   dir_.write("main.conf", "a\ninclude nothere.conf\ninclude none.d/*.conf\nb\n");
   const Lexed r = read("main.conf");
   EXPECT_EQ(shape(r), "a; b");
-  EXPECT_EQ(messages(r.diagnostics),
-            (std::vector<std::string>{dir_.str("main.conf") + ":2: warning: include file '" + dir_.str("nothere.conf") +
-                                      "' does not exist"}));
+  EXPECT_EQ(messages(r.diagnostics), (std::vector<std::string>{dir_.str("main.conf") + ":2: warning: include file '" +
+                                                               dir_.str("nothere.conf") + "' does not exist"}));
 }
 
 TEST_F(IncludeTest, CheckingIncludeVariantsMakeMissingFilesErrors) {
@@ -708,13 +739,13 @@ TEST_F(IncludeTest, CheckingIncludeVariantsMakeMissingFilesErrors) {
   dir_.write("a.conf", "a\n");
   const Lexed r = read("main.conf");
   const std::string main = dir_.str("main.conf");
-  EXPECT_EQ(messages(r.diagnostics),
-            (std::vector<std::string>{
-                main + ":1: error: include file '" + dir_.str("nothere.conf") + "' does not exist",
-                main + ":3: error: no file matches include pattern '" + dir_.str("none*.conf") + "'",
-                main + ":4: error: include alternative '" + dir_.str("zz.conf") + "' of '" + dir_.str("{a,zz}.conf") +
-                    "' matches no file",
-                main + ":5: error: include file '" + dir_.str("gone.conf") + "' does not exist"}));
+  EXPECT_EQ(
+      messages(r.diagnostics),
+      (std::vector<std::string>{main + ":1: error: include file '" + dir_.str("nothere.conf") + "' does not exist",
+                                main + ":3: error: no file matches include pattern '" + dir_.str("none*.conf") + "'",
+                                main + ":4: error: include alternative '" + dir_.str("zz.conf") + "' of '" +
+                                    dir_.str("{a,zz}.conf") + "' matches no file",
+                                main + ":5: error: include file '" + dir_.str("gone.conf") + "' does not exist"}));
   EXPECT_EQ(shape(r), "a");
 }
 
@@ -745,10 +776,11 @@ TEST_F(IncludeTest, IncludeCycleIsAnErrorNotAHang) {
   dir_.write("b.conf", "b\ninclude a.conf\ninclude main.conf\n");
   const Lexed r = read("main.conf");
   EXPECT_EQ(shape(r), "a; b");
-  EXPECT_EQ(messages(r.diagnostics),
-            (std::vector<std::string>{
-                dir_.str("b.conf") + ":2: error: include cycle: '" + dir_.str("a.conf") + "' is already being read",
-                dir_.str("b.conf") + ":3: error: include cycle: '" + dir_.str("main.conf") + "' is already being read"}));
+  EXPECT_EQ(
+      messages(r.diagnostics),
+      (std::vector<std::string>{
+          dir_.str("b.conf") + ":2: error: include cycle: '" + dir_.str("a.conf") + "' is already being read",
+          dir_.str("b.conf") + ":3: error: include cycle: '" + dir_.str("main.conf") + "' is already being read"}));
 }
 
 TEST_F(IncludeTest, IncludeDepthIsLimited) {
@@ -799,8 +831,8 @@ TEST_F(IncludeTest, TopLevelDirectoryIsAnError) {
   fs::create_directories(dir_.str("conf"));
   const Lexed r = read("conf");
   EXPECT_EQ(messages(r.diagnostics),
-            (std::vector<std::string>{dir_.str("conf") + ":0: error: cannot read configuration file '" + dir_.str("conf") +
-                                      "': it is not a regular file"}));
+            (std::vector<std::string>{dir_.str("conf") + ":0: error: cannot read configuration file '" +
+                                      dir_.str("conf") + "': it is not a regular file"}));
 }
 
 // ---- robustness and scale ----
