@@ -2,6 +2,7 @@
 // Plain data; the parsers in config/parse_*.cc fill it, nothing here does I/O.
 #pragma once
 
+#include <optional>
 #include <vector>
 
 #include "config/model_common.h"
@@ -30,6 +31,7 @@ struct Config {
   std::vector<VirtualServerGroup> virtual_server_groups;
   std::vector<VirtualServer> virtual_servers;
   std::vector<BfdInstance> bfd_instances;
+  std::optional<SslContext> ssl;  // top-level SSL { } used by SSL_GET checkers
 };
 
 }  // namespace keel::config

@@ -3,6 +3,7 @@
 #include <fstream>
 
 #include "config/load.h"
+#include "config/lvs_keywords.h"
 #include "config/parse_lvs.h"
 #include "config/parse_sections.h"
 
@@ -12,7 +13,11 @@ namespace {
 // keepalived accepts these global keywords outside global_defs as well.
 void parse_global_keyword_at_top_level(const Node& statement, Config& config, ParseContext& context) {
   const std::vector<Node> one{statement};
-  global_keywords().parse(one, config.global, context, "global_defs");
+  top_level_global_keywords().parse(one, config.global, context, "the top level");
+}
+
+void parse_ssl(const Node& statement, Config& config, ParseContext& context) {
+  lvs::parse_ssl_context(statement, config.ssl, context);
 }
 
 const KeywordTable<Config>& top_level_keywords() {
@@ -41,6 +46,7 @@ const KeywordTable<Config>& top_level_keywords() {
       {"virtual_server_group", parse_virtual_server_group},
       {"virtual_server", parse_virtual_server},
       {"bfd_instance", parse_bfd_instance},
+      {"SSL", parse_ssl},
   };
   return table;
 }
@@ -73,6 +79,7 @@ std::string dump_config(const Config& config) {
   dump_global_defs(config, out);
   dump_static(config, out);
   dump_vrrp(config, out);
+  lvs::dump_ssl_context(config.ssl, out);
   dump_lvs(config, out);
   return out.take();
 }

@@ -246,6 +246,18 @@ constexpr Keyword<OwnerOf<M>> words(std::string_view name) {
           }};
 }
 
+// Like words(), but dumped as a { } block with one word per line: keepalived rejects
+// extra parameters on block keywords such as notification_email.
+template <auto M>
+constexpr Keyword<OwnerOf<M>> block_words(std::string_view name) {
+  return {name, words<M>(name).parse, [](std::string_view keyword, const OwnerOf<M>& target, DumpWriter& out) {
+            if ((target.*M).empty()) return;
+            out.open(keyword);
+            for (const auto& word : target.*M) out.line(DumpWriter::quote(word));
+            out.close();
+          }};
+}
+
 template <auto M>
 constexpr Keyword<OwnerOf<M>> address(std::string_view name) {
   return {name,

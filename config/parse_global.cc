@@ -258,14 +258,7 @@ const KeywordTable<GlobalDefs>& global_keywords() {
        [](std::string_view name, const G& g, DumpWriter& out) {
          if (g.maglev_table_size != 65537) out.line(name, {std::to_string(g.maglev_table_size)});
        }},
-      // Process, namespace and instance control.
-      text<&G::net_namespace>("net_namespace"),
-      text<&G::net_namespace_ipvs>("net_namespace_ipvs"),
-      flag<&G::namespace_with_ipsets>("namespace_with_ipsets"),
-      text<&G::instance>("instance"),
-      flag<&G::use_pid_dir>("use_pid_dir"),
-      flag<&G::linkbeat_use_polling>("linkbeat_use_polling"),
-      timer<&G::child_wait_time, 0, 1000 * kSecond>("child_wait_time"),
+      // Process control.
       text<&G::tmp_config_directory>("tmp_config_directory"),
       text<&G::config_save_dir>("config_save_dir"),
       flag<&G::process_names>("process_names"),
@@ -278,7 +271,7 @@ const KeywordTable<GlobalDefs>& global_keywords() {
       script<&G::shutdown_script>("shutdown_script"),
       timer<&G::shutdown_script_timeout, kSecond, 1000 * kSecond>("shutdown_script_timeout"),
       // E-mail.
-      words<&G::notification_email>("notification_email"),
+      block_words<&G::notification_email>("notification_email"),
       text<&G::notification_email_from>("notification_email_from"),
       {"smtp_server", parse_smtp_server, dump_smtp_server},
       text<&G::smtp_helo_name>("smtp_helo_name"),
@@ -404,6 +397,21 @@ const KeywordTable<GlobalDefs>& global_keywords() {
   return table;
 }
 
+// keepalived reads these outside global_defs only ("Following are global daemon
+// facilities for running keepalived in a separate network namespace").
+const KeywordTable<GlobalDefs>& top_level_global_keywords() {
+  static const KeywordTable<GlobalDefs> table{
+      text<&G::net_namespace>("net_namespace"),
+      text<&G::net_namespace_ipvs>("net_namespace_ipvs"),
+      flag<&G::namespace_with_ipsets>("namespace_with_ipsets"),
+      text<&G::instance>("instance"),
+      flag<&G::use_pid_dir>("use_pid_dir"),
+      flag<&G::linkbeat_use_polling>("linkbeat_use_polling"),
+      timer<&G::child_wait_time, 0, 1000 * kSecond>("child_wait_time"),
+  };
+  return table;
+}
+
 void parse_global_defs(const Node& statement, Config& config, ParseContext& context) {
   if (!context.expect_block(statement)) return;
   config.global.location = statement.location;
@@ -412,6 +420,7 @@ void parse_global_defs(const Node& statement, Config& config, ParseContext& cont
 
 void dump_global_defs(const Config& config, DumpWriter& out) {
   // Only print the block when something differs from the defaults.
+  top_level_global_keywords().dump(config.global, out);
   DumpWriter probe;
   global_keywords().dump(config.global, probe);
   if (probe.take().empty()) return;

@@ -13,6 +13,7 @@ namespace keel::config {
 
 // global_defs and the handful of global keywords keepalived also accepts at top level.
 const KeywordTable<GlobalDefs>& global_keywords();
+const KeywordTable<GlobalDefs>& top_level_global_keywords();
 void parse_global_defs(const Node& statement, Config& config, ParseContext& context);
 void dump_global_defs(const Config& config, DumpWriter& out);
 
