@@ -1,0 +1,359 @@
+// The VRRP service wired to fake ports: two keeld routers on one fake segment elect a
+// master, move the VIPs on shutdown, follow tracking scripts and interface state. The
+// fakes stand for the loop, the wire and the kernel; the service code is the real one.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <map>
+#include <set>
+
+#include "config/load.h"
+#include "vrrp/packet/byte_io.h"
+#include "vrrp/packet/ip_packet.h"
+#include "vrrp/service/vrrp_service.h"
+
+namespace keel::vrrp {
+namespace {
+
+using namespace std::chrono_literals;
+
+// One clock and one timer queue for every router in the test.
+class FakeReactor final : public Reactor {
+ public:
+  class Entry final : public Handle {
+   public:
+    Entry(FakeReactor& reactor, std::uint64_t id) : reactor_(reactor), id_(id) {}
+    ~Entry() override { reactor_.cancel(id_); }
+
+   private:
+    FakeReactor& reactor_;
+    std::uint64_t id_;
+  };
+
+  TimePoint now() const override { return now_; }
+  std::unique_ptr<Handle> at(TimePoint deadline, std::function<void(TimePoint)> callback) override {
+    const auto id = next_id_++;
+    timers_.emplace(id, Timer{deadline, std::move(callback)});
+    return std::make_unique<Entry>(*this, id);
+  }
+  std::unique_ptr<Handle> on_readable(int fd, std::function<void()> callback) override {
+    readers_[fd] = std::move(callback);
+    return std::make_unique<Entry>(*this, 0);
+  }
+  void readable(int fd) {
+    at(now_, [this, fd](TimePoint) {
+      if (auto found = readers_.find(fd); found != readers_.end()) found->second();
+    }).release();
+  }
+  // Fires due timers in deadline order (ties in arming order) until `end`.
+  void run_until(TimePoint end) {
+    for (int guard = 0; guard < 100000; ++guard) {
+      auto next = timers_.end();
+      for (auto it = timers_.begin(); it != timers_.end(); ++it)
+        if (next == timers_.end() || it->second.deadline < next->second.deadline) next = it;
+      if (next == timers_.end() || next->second.deadline > end) break;
+      now_ = std::max(now_, next->second.deadline);
+      auto callback = std::move(next->second.callback);
+      timers_.erase(next);
+      callback(now_);
+    }
+    now_ = std::max(now_, end);
+  }
+  void run_for(std::chrono::nanoseconds duration) { run_until(now_ + duration); }
+
+ private:
+  struct Timer {
+    TimePoint deadline;
+    std::function<void(TimePoint)> callback;
+  };
+  void cancel(std::uint64_t id) { timers_.erase(id); }
+
+  TimePoint now_{};
+  std::uint64_t next_id_ = 1;
+  std::map<std::uint64_t, Timer> timers_;
+  std::map<int, std::function<void()>> readers_;
+};
+
+class FakeWire;
+
+class FakeChannel final : public AdvertChannel {
+ public:
+  FakeChannel(FakeWire& wire, int fd) : wire_(wire), fd_(fd) {}
+  ~FakeChannel() override;
+  int fd() const override { return fd_; }
+  IoResult<> send(std::span<const std::byte> message, const IpAddress& source, const IpAddress& destination) override;
+  IoResult<std::optional<ReceivedAdvert>> receive() override {
+    if (queue_.empty()) return std::optional<ReceivedAdvert>{};
+    auto packet = std::move(queue_.front());
+    queue_.erase(queue_.begin());
+    return std::optional<ReceivedAdvert>{std::move(packet)};
+  }
+  void deliver(ReceivedAdvert packet) { queue_.push_back(std::move(packet)); }
+
+ private:
+  FakeWire& wire_;
+  int fd_;
+  std::vector<ReceivedAdvert> queue_;
+};
+
+// A broadcast segment: what one channel sends, every other channel receives (IPv4, TTL 255).
+class FakeWire {
+ public:
+  explicit FakeWire(FakeReactor& reactor) : reactor_(reactor) {}
+  std::unique_ptr<AdvertChannel> open() {
+    auto channel = std::make_unique<FakeChannel>(*this, next_fd_++);
+    channels_.insert(channel.get());
+    return channel;
+  }
+  void forget(FakeChannel* channel) { channels_.erase(channel); }
+  void transmit(FakeChannel* from, std::span<const std::byte> message, const IpAddress& source,
+                const IpAddress& destination) {
+    if (cut_) return;
+    std::vector<std::byte> bytes;
+    ByteWriter packet{bytes};
+    write_ipv4_header(packet, source, destination, kVrrpProtocol, message.size(), Ipv4HeaderOptions{});
+    packet.bytes(message);
+    ++sent_;
+    for (auto* channel : channels_) {
+      if (channel == from) continue;
+      channel->deliver(ReceivedAdvert{.packet = bytes, .meta = {}, .ifindex = 1});
+      reactor_.readable(channel->fd());
+    }
+  }
+  void cut(bool cut) { cut_ = cut; }
+  int sent() const { return sent_; }
+
+ private:
+  FakeReactor& reactor_;
+  std::set<FakeChannel*> channels_;
+  int next_fd_ = 100;
+  bool cut_ = false;
+  int sent_ = 0;
+};
+
+FakeChannel::~FakeChannel() { wire_.forget(this); }
+IoResult<> FakeChannel::send(std::span<const std::byte> message, const IpAddress& source, const IpAddress& destination) {
+  wire_.transmit(this, message, source, destination);
+  return {};
+}
+
+// The kernel's address table of one router.
+class FakeAddresses final : public AddressProgrammer {
+ public:
+  IoResult<> add_address(const config::AddressSpec& spec, std::string_view) override {
+    installed.insert(spec.prefix.to_string());
+    return {};
+  }
+  IoResult<> remove_address(const config::AddressSpec& spec, std::string_view) override {
+    installed.erase(spec.prefix.to_string());
+    return {};
+  }
+  IoResult<> add_route(const config::RouteSpec&) override { return {}; }
+  IoResult<> remove_route(const config::RouteSpec&) override { return {}; }
+  IoResult<> add_rule(const config::RuleSpec&) override { return {}; }
+  IoResult<> remove_rule(const config::RuleSpec&) override { return {}; }
+  std::set<std::string> installed;
+};
+
+class FakeAnnouncer final : public Announcer {
+ public:
+  IoResult<> announce(const InterfaceInfo&, const IpAddress& address) override {
+    announced.push_back(address.to_string());
+    return {};
+  }
+  std::vector<std::string> announced;
+};
+
+class FakeLinks final : public LinkMonitor {
+ public:
+  explicit FakeLinks(std::string address) {
+    info.ifindex = 7;
+    info.name = "veth0";
+    info.up = true;
+    info.addresses.push_back(*config::IpPrefix::parse(address + "/24"));
+  }
+  std::optional<InterfaceInfo> find(std::string_view name) const override {
+    if (name == info.name && present) return info;
+    return std::nullopt;
+  }
+  void on_change(std::function<void(const InterfaceInfo&, bool)> callback) override { callback_ = std::move(callback); }
+  void set_up(bool up) {
+    info.up = up;
+    callback_(info, false);
+  }
+  InterfaceInfo info;
+  bool present = true;
+
+ private:
+  std::function<void(const InterfaceInfo&, bool)> callback_;
+};
+
+// Scripts "run" by looking up the exit status the test chose for their first word.
+class FakeScripts final : public ScriptRunner {
+ public:
+  explicit FakeScripts(FakeReactor& reactor) : reactor_(reactor) {}
+  std::unique_ptr<Handle> run(const config::Script& script, std::vector<std::string> args,
+                              std::optional<config::Duration>, std::function<void(const ScriptExit&)> on_exit) override {
+    std::string line = script.command.front();
+    for (const auto& arg : args) line += " " + arg;
+    runs.push_back(line);
+    const int status = exit_status[script.command.front()];
+    return reactor_.at(reactor_.now() + 10ms, [on_exit, status](TimePoint) { on_exit(ScriptExit{.exit_status = status}); });
+  }
+  std::map<std::string, int> exit_status;
+  std::vector<std::string> runs;
+
+ private:
+  FakeReactor& reactor_;
+};
+
+class CollectingLog final : public Log {
+ public:
+  void write(LogLevel, std::string_view text) override { lines.emplace_back(text); }
+  std::vector<std::string> lines;
+};
+
+std::string router_config(int priority, const std::string& extra = "") {
+  return R"(vrrp_script chk_service {
+    script /usr/local/bin/check-service
+    interval 1
+    weight -60
+    fall 2
+    rise 1
+}
+vrrp_instance VI_1 {
+    state BACKUP
+    interface veth0
+    virtual_router_id 51
+    priority )" +
+         std::to_string(priority) + R"(
+    advert_int 1
+    track_script {
+        chk_service
+    }
+    notify /usr/local/bin/notify
+    virtual_ipaddress {
+        198.18.0.100/24
+    }
+)" + extra + "}\n";
+}
+
+// One keeld VRRP process: its configuration, fake kernel and the real service.
+struct TestRouter {
+  TestRouter(FakeReactor& reactor, FakeWire& wire, int priority, std::string address)
+      : loaded(config::load_config_text(router_config(priority), "r.conf")),
+        links(std::move(address)),
+        scripts(reactor),
+        service(loaded.config, VrrpPorts{reactor, addresses, announcer, links, scripts, log},
+                [&wire](const ChannelSpec&) -> IoResult<std::unique_ptr<AdvertChannel>> { return wire.open(); }) {}
+
+  RouterState state() { return service.find("VI_1")->router().state(); }
+  bool holds_vip() const { return addresses.installed.contains("198.18.0.100/24"); }
+
+  config::LoadResult loaded;
+  FakeAddresses addresses;
+  FakeAnnouncer announcer;
+  FakeLinks links;
+  FakeScripts scripts;
+  CollectingLog log;
+  VrrpService service;
+};
+
+class VrrpServiceTest : public ::testing::Test {
+ protected:
+  FakeReactor reactor;
+  FakeWire wire{reactor};
+};
+
+TEST_F(VrrpServiceTest, HigherPriorityRouterBecomesMasterAndHoldsTheVip) {
+  TestRouter high{reactor, wire, 150, "198.18.0.1"};
+  TestRouter low{reactor, wire, 100, "198.18.0.2"};
+  ASSERT_TRUE(high.loaded.ok());
+  high.service.start();
+  low.service.start();
+  reactor.run_for(10s);
+  EXPECT_EQ(high.state(), RouterState::kMaster);
+  EXPECT_EQ(low.state(), RouterState::kBackup);
+  EXPECT_TRUE(high.holds_vip());
+  EXPECT_FALSE(low.holds_vip());
+  EXPECT_THAT(high.announcer.announced, ::testing::Contains("198.18.0.100"));
+  EXPECT_THAT(high.scripts.runs, ::testing::Contains("/usr/local/bin/notify INSTANCE VI_1 MASTER 150"));
+}
+
+TEST_F(VrrpServiceTest, ShutdownOfTheMasterMovesTheVipToTheBackup) {
+  TestRouter high{reactor, wire, 150, "198.18.0.1"};
+  TestRouter low{reactor, wire, 100, "198.18.0.2"};
+  high.service.start();
+  low.service.start();
+  reactor.run_for(10s);
+  ASSERT_TRUE(high.holds_vip());
+  high.service.shutdown();
+  EXPECT_FALSE(high.holds_vip());
+  // A priority-0 advert lets the backup take over after its skew time only (< 1 s).
+  reactor.run_for(1s);
+  EXPECT_EQ(low.state(), RouterState::kMaster);
+  EXPECT_TRUE(low.holds_vip());
+  EXPECT_THAT(high.scripts.runs, ::testing::Contains("/usr/local/bin/notify INSTANCE VI_1 STOP 150"));
+}
+
+TEST_F(VrrpServiceTest, FailingTrackScriptLowersPriorityAndTheOtherRouterTakesOver) {
+  TestRouter high{reactor, wire, 150, "198.18.0.1"};
+  TestRouter low{reactor, wire, 100, "198.18.0.2"};
+  high.service.start();
+  low.service.start();
+  reactor.run_for(10s);
+  ASSERT_EQ(high.state(), RouterState::kMaster);
+  // fall 2: two failed runs take 150 - 60 = 90 below the backup's 100; it preempts.
+  high.scripts.exit_status["/usr/local/bin/check-service"] = 1;
+  reactor.run_for(10s);
+  EXPECT_EQ(high.service.find("VI_1")->router().priority(), 90);
+  EXPECT_EQ(low.state(), RouterState::kMaster);
+  EXPECT_EQ(high.state(), RouterState::kBackup);
+  EXPECT_TRUE(low.holds_vip());
+  EXPECT_FALSE(high.holds_vip());
+  high.scripts.exit_status["/usr/local/bin/check-service"] = 0;
+  reactor.run_for(10s);
+  EXPECT_EQ(high.state(), RouterState::kMaster);
+  EXPECT_FALSE(low.holds_vip());
+}
+
+TEST_F(VrrpServiceTest, InterfaceDownPutsTheMasterInFaultAndTheBackupTakesOver) {
+  TestRouter high{reactor, wire, 150, "198.18.0.1"};
+  TestRouter low{reactor, wire, 100, "198.18.0.2"};
+  high.service.start();
+  low.service.start();
+  reactor.run_for(10s);
+  high.links.set_up(false);
+  reactor.run_for(5s);
+  EXPECT_EQ(high.state(), RouterState::kFault);
+  EXPECT_FALSE(high.holds_vip());
+  EXPECT_EQ(low.state(), RouterState::kMaster);
+  EXPECT_THAT(high.log.lines, ::testing::Contains(::testing::HasSubstr("VI_1: FAULT:")));
+  high.links.set_up(true);
+  reactor.run_for(10s);
+  EXPECT_EQ(high.state(), RouterState::kMaster);
+  EXPECT_EQ(low.state(), RouterState::kBackup);
+}
+
+TEST_F(VrrpServiceTest, BadAdvertsAreDroppedWithAReasonAndCounted) {
+  TestRouter router{reactor, wire, 100, "198.18.0.2"};
+  router.service.start();
+  // A foreign router on the segment with the same VRID but another interval (v2 must match).
+  auto foreign = wire.open();
+  Advert advert;
+  advert.version = 2;
+  advert.vrid = 51;
+  advert.priority = 200;
+  advert.adver_int_s = 3;
+  advert.addresses.push_back(*IpAddress::parse("198.18.0.100"));
+  const auto source = *IpAddress::parse("198.18.0.9");
+  const auto message = encode_advert(advert, source, vrrp_multicast_group(config::Family::kIpv4));
+  foreign->send(message, source, vrrp_multicast_group(config::Family::kIpv4));
+  reactor.run_for(1ms);
+  EXPECT_EQ(router.service.find("VI_1")->drops()[DropReason::kIntervalMismatch], 1u);
+  EXPECT_THAT(router.log.lines, ::testing::Contains(::testing::HasSubstr("dropped advert from 198.18.0.9 (VRID 51)")));
+  EXPECT_NE(router.state(), RouterState::kMaster);
+}
+
+}  // namespace
+}  // namespace keel::vrrp

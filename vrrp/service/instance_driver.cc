@@ -1,0 +1,324 @@
+#include "vrrp/service/instance_driver.h"
+
+#include <fmt/core.h>
+
+#include <algorithm>
+
+#include "vrrp/fsm/router_config.h"
+#include "vrrp/fsm/sync_group.h"
+#include "vrrp/packet/advert.h"
+
+namespace keel::vrrp {
+namespace {
+
+bool is_link_local_v6(const IpAddress& address) {
+  return address.is_v6() && address.bytes[0] == 0xfe && (address.bytes[1] & 0xc0) == 0x80;
+}
+
+config::Family instance_family(const config::VrrpInstance& instance) {
+  if (!instance.virtual_ipaddress.empty())
+    return instance.virtual_ipaddress.front().prefix.address.family;
+  if (!instance.unicast_peers.empty()) return instance.unicast_peers.front().address.family;
+  return instance.native_ipv6 ? config::Family::kIpv6 : config::Family::kIpv4;
+}
+
+// The address adverts go out from: configured, else the interface's first address of the
+// family (IPv6: its link-local address, RFC 5798 §5.1.2.1).
+std::optional<IpAddress> source_address(const config::VrrpInstance& instance, config::Family family,
+                                        const std::optional<InterfaceInfo>& interface) {
+  if (instance.unicast_src_ip) return instance.unicast_src_ip;
+  if (instance.mcast_src_ip) return instance.mcast_src_ip;
+  if (!interface) return std::nullopt;
+  for (const auto& prefix : interface->addresses) {
+    if (prefix.address.family != family) continue;
+    if (family == config::Family::kIpv6 && !is_link_local_v6(prefix.address)) continue;
+    return prefix.address;
+  }
+  return std::nullopt;
+}
+
+template <class... Ts>
+struct Overloaded : Ts... {
+  using Ts::operator()...;
+};
+
+}  // namespace
+
+InstanceDriver::InstanceDriver(const config::Config& config, const config::VrrpInstance& instance, VrrpPorts ports,
+                               std::function<void(InstanceDriver&, const Actions&)> on_actions)
+    : config_(config),
+      instance_(instance),
+      ports_(ports),
+      on_actions_(std::move(on_actions)),
+      family_(instance_family(instance)),
+      router_(from_config(instance, config.global)),
+      trackers_(trackers_from_config(config, instance)) {
+  for (const auto& spec : instance.virtual_ipaddress) {
+    if (vip_addresses_.size() == AddressList::kCapacity) break;
+    vip_addresses_.push_back(spec.prefix.address);
+  }
+  if (instance.auth_type != config::AuthType::kNone) auth_key_ = make_auth_data(instance.auth_pass);
+}
+
+InstanceDriver::~InstanceDriver() = default;
+
+void InstanceDriver::attach(AdvertChannel* channel, const InterfaceInfo& interface) {
+  channel_ = channel;
+  interface_ = interface;
+  if (auto source = source_address(instance_, family_, interface_)) source_ = *source;
+  // The tie-break compares our own address with the sender's (RFC 5798 §6.4.3), so the
+  // router is built once the address is known; nothing has happened to it yet.
+  RouterConfig router_config = from_config(instance_, config_.global);
+  router_config.primary_address = source_;
+  router_config.sync_group_member = sync_group_of(config_, instance_.name) != nullptr;
+  router_ = Router{router_config};
+}
+
+void InstanceDriver::interface_changed(const std::optional<InterfaceInfo>& interface) {
+  interface_ = interface;
+  if (interface) {
+    if (auto source = source_address(instance_, family_, interface_)) source_ = *source;
+  }
+  if (instance_.dont_track_primary) return;
+  const std::string name = instance_.interface.value_or("");
+  tracker_changed(TrackerKind::kInterface, name,
+                  interface && interface->up ? TrackerStatus::kUp : TrackerStatus::kDown);
+}
+
+void InstanceDriver::start() {
+  execute(router_.handle(Startup{}, ports_.reactor.now()));
+  recompute_tracking();
+}
+
+void InstanceDriver::shutdown() { handle(Shutdown{}); }
+
+void InstanceDriver::handle(const Input& input) { execute(router_.handle(input, ports_.reactor.now())); }
+
+void InstanceDriver::receive(const Advert& advert, const RxMeta& meta) {
+  const InstanceView instance_view = view();
+  const auto checked = check_advert(advert, meta, instance_view);
+  if (!checked) {
+    drops_.add(checked.error().reason);
+    log(LogLevel::kWarning, name() + ": " + format_drop_log(checked.error(), meta.source));
+    return;
+  }
+  if (checked->any()) log(LogLevel::kInfo, name() + ": " + format_warning_log(*checked, advert, meta, instance_view));
+  handle(AdvertReceived{.priority = advert.priority,
+                        .advert_interval = std::chrono::duration_cast<std::chrono::nanoseconds>(advert_interval(advert)),
+                        .source = meta.source});
+}
+
+bool InstanceDriver::tracks(TrackerKind kind, const std::string& name) const {
+  return std::any_of(trackers_.begin(), trackers_.end(),
+                     [&](const TrackerState& tracker) { return tracker.kind == kind && tracker.name == name; });
+}
+
+void InstanceDriver::tracker_changed(TrackerKind kind, const std::string& name, TrackerStatus status,
+                                     std::int64_t file_value) {
+  bool changed = false;
+  for (auto& tracker : trackers_) {
+    if (tracker.kind != kind || tracker.name != name) continue;
+    changed |= tracker.status != status || tracker.file_value != file_value;
+    tracker.status = status;
+    tracker.file_value = file_value;
+  }
+  if (changed) recompute_tracking();
+}
+
+void InstanceDriver::recompute_tracking() {
+  if (router_.state() == RouterState::kStop) return;
+  const TrackingResult result = effective_priority(instance_.priority, trackers_);
+  if (result.fault != tracking_fault_) {
+    const auto previous = tracking_fault_;
+    tracking_fault_ = result.fault;
+    if (result.fault) log(LogLevel::kWarning, name() + ": FAULT: " + *result.fault);
+    else log(LogLevel::kNotice, name() + ": fault cleared: " + previous.value_or(""));
+    if (fault_sink_) {
+      fault_sink_(*this, result.fault);
+    } else if (result.fault) {
+      handle(FaultRaised{.reason = *result.fault, .source = FaultSource::kTracking});
+    } else {
+      handle(FaultCleared{.source = FaultSource::kTracking});
+    }
+  }
+  if (result.priority != router_.priority()) handle(EffectivePriorityChanged{.priority = result.priority});
+}
+
+void InstanceDriver::execute(const Actions& actions) {
+  for (const Action& action : actions) {
+    std::visit(Overloaded{
+                   [&](const SendAdvert& a) { send_advert(a.priority); },
+                   [&](const ArmTimer& a) { arm(a.kind, a.deadline); },
+                   [&](const CancelTimer& a) { timers_[static_cast<std::size_t>(a.kind)].reset(); },
+                   [&](const AddVips& a) { add_vips(a.accept); },
+                   [&](const RemoveVips&) { remove_vips(); },
+                   [&](const SendAnnouncements& a) { announce(a.count); },
+                   [&](const Notify& a) { notify(a.state, a.priority); },
+                   [&](const NotifyMasterRxLowerPriority& a) {
+                     log(LogLevel::kNotice, fmt::format("{}: master received a lower-priority advert ({}) from {}",
+                                                        name(), a.priority, a.source.to_string()));
+                     if (instance_.notify.master_rx_lower_pri) run_script(*instance_.notify.master_rx_lower_pri, {});
+                   },
+                   [&](const PriorityChanged& a) {
+                     log(LogLevel::kInfo, fmt::format("{}: effective priority {} -> {}", name(), a.from, a.to));
+                   },
+                   [&](const WantsMaster&) {},
+                   [&](const StateChanged& a) {
+                     log(LogLevel::kNotice, fmt::format("{}: {} -> {} ({})", name(), to_string(a.from),
+                                                        to_string(a.to), a.reason));
+                   },
+                   [&](const LogLine& a) { log(LogLevel::kInfo, a.text); },
+               },
+               action);
+  }
+  if (on_actions_ && !actions.empty()) on_actions_(*this, actions);
+}
+
+Advert InstanceDriver::build_advert(int priority) const {
+  Advert advert;
+  advert.version = static_cast<std::uint8_t>(router_.config().version);
+  advert.vrid = vrid();
+  advert.priority = static_cast<std::uint8_t>(priority);
+  advert.family = family_;
+  for (const auto& address : vip_addresses_) advert.addresses.push_back(address);
+  const auto interval = router_.config().advert_interval;
+  if (advert.version == 2) {
+    advert.adver_int_s = static_cast<std::uint8_t>(
+        std::clamp<std::int64_t>(std::chrono::duration_cast<std::chrono::seconds>(interval).count(), 1, 255));
+    advert.auth_type = instance_.auth_type == config::AuthType::kPass ? AuthType::kPass : AuthType::kNone;
+    if (advert.auth_type == AuthType::kPass) advert.auth_data = auth_key_;
+  } else {
+    advert.max_adver_int_cs = static_cast<std::uint16_t>(
+        std::clamp<std::int64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(interval).count() / 10, 1, 4095));
+  }
+  if (instance_.old_unicast_checksum && !instance_.old_unicast_checksum_never)
+    advert.checksum_style = ChecksumStyle::kMulticastPseudoHeader;
+  return advert;
+}
+
+std::vector<IpAddress> InstanceDriver::destinations() const {
+  std::vector<IpAddress> out;
+  for (const auto& peer : instance_.unicast_peers) out.push_back(peer.address);
+  if (!out.empty()) return out;
+  if (instance_.mcast_dst_ip) return {*instance_.mcast_dst_ip};
+  const auto& global = config_.global;
+  if (family_ == config::Family::kIpv4 && global.vrrp_mcast_group4) return {*global.vrrp_mcast_group4};
+  if (family_ == config::Family::kIpv6 && global.vrrp_mcast_group6) return {*global.vrrp_mcast_group6};
+  return {vrrp_multicast_group(family_)};
+}
+
+void InstanceDriver::send_advert(int priority) {
+  if (!channel_) return;
+  const Advert advert = build_advert(priority);
+  for (const auto& destination : destinations()) {
+    const auto message = encode_advert(advert, source_, destination);
+    if (auto sent = channel_->send(message, source_, destination); !sent)
+      log(LogLevel::kWarning, name() + ": sending advert: " + sent.error().message);
+  }
+}
+
+void InstanceDriver::add_vips(bool accept) {
+  const std::string interface = instance_.interface.value_or(config_.global.default_interface.value_or("eth0"));
+  auto report = [&](const IoResult<>& result) {
+    if (!result) log(LogLevel::kError, name() + ": " + result.error().message);
+  };
+  for (const auto& spec : instance_.virtual_ipaddress) report(ports_.addresses.add_address(spec, interface));
+  for (const auto& spec : instance_.virtual_ipaddress_excluded) report(ports_.addresses.add_address(spec, interface));
+  for (const auto& spec : instance_.virtual_routes) report(ports_.addresses.add_route(spec));
+  for (const auto& spec : instance_.virtual_rules) report(ports_.addresses.add_rule(spec));
+  vips_installed_ = true;
+  if (!accept) log(LogLevel::kDetail, name() + ": no_accept: VIPs are installed for routing only");
+}
+
+void InstanceDriver::remove_vips() {
+  const std::string interface = instance_.interface.value_or(config_.global.default_interface.value_or("eth0"));
+  auto report = [&](const IoResult<>& result) {
+    if (!result) log(LogLevel::kError, name() + ": " + result.error().message);
+  };
+  for (const auto& spec : instance_.virtual_rules) report(ports_.addresses.remove_rule(spec));
+  for (const auto& spec : instance_.virtual_routes) report(ports_.addresses.remove_route(spec));
+  for (const auto& spec : instance_.virtual_ipaddress_excluded)
+    report(ports_.addresses.remove_address(spec, interface));
+  for (const auto& spec : instance_.virtual_ipaddress) report(ports_.addresses.remove_address(spec, interface));
+  vips_installed_ = false;
+}
+
+void InstanceDriver::announce(int count) {
+  auto send_for = [&](const config::AddressSpec& spec) {
+    std::optional<InterfaceInfo> target = interface_;
+    if (spec.device && (!interface_ || *spec.device != interface_->name)) target = ports_.links.find(*spec.device);
+    if (!target) return;
+    if (auto sent = ports_.announcer.announce(*target, spec.prefix.address); !sent)
+      log(LogLevel::kWarning, name() + ": announcing " + spec.prefix.address.to_string() + ": " + sent.error().message);
+  };
+  for (int i = 0; i < count; ++i) {
+    for (const auto& spec : instance_.virtual_ipaddress) send_for(spec);
+    for (const auto& spec : instance_.virtual_ipaddress_excluded) send_for(spec);
+  }
+}
+
+void InstanceDriver::notify(RouterState state, int priority) {
+  const auto& scripts = instance_.notify;
+  const std::optional<config::Script>* specific = nullptr;
+  switch (state) {
+    case RouterState::kMaster: specific = &scripts.master; break;
+    case RouterState::kBackup: specific = &scripts.backup; break;
+    case RouterState::kFault: specific = &scripts.fault; break;
+    case RouterState::kStop: specific = &scripts.stop; break;
+    default: break;
+  }
+  if (specific && *specific) run_script(**specific, {});
+  // keepalived's "notify": the configured arguments, then INSTANCE, name, state, priority.
+  if (scripts.any) run_script(*scripts.any, {"INSTANCE", name(), std::string{to_string(state)}, std::to_string(priority)});
+}
+
+void InstanceDriver::run_script(const config::Script& script, std::vector<std::string> args) {
+  // Finished scripts release their handles here rather than from their own callback.
+  std::erase_if(running_scripts_, [](const RunningScript& running) { return *running.done; });
+  auto done = std::make_shared<bool>(false);
+  auto handle = ports_.scripts.run(script, std::move(args), std::nullopt, [this, done, script](const ScriptExit& exit) {
+    *done = true;
+    if (exit.timed_out || exit.exit_status != 0)
+      log(LogLevel::kWarning, fmt::format("{}: notify script {} {}", name(), script.command.front(),
+                                          exit.timed_out ? std::string{"timed out"}
+                                                         : fmt::format("exited with status {}", exit.exit_status)));
+  });
+  running_scripts_.push_back({std::move(handle), std::move(done)});
+}
+
+void InstanceDriver::arm(TimerKind kind, TimePoint deadline) {
+  const auto index = static_cast<std::size_t>(kind);
+  timers_[index] = ports_.reactor.at(deadline, [this, kind, deadline](TimePoint fired) {
+    const auto late = std::max(std::chrono::nanoseconds{0}, fired - deadline);
+    ++lateness_.fired;
+    lateness_.last = late;
+    lateness_.max = std::max(lateness_.max, late);
+    execute(router_.handle(TimerFired{kind}, fired));
+  });
+}
+
+InstanceView InstanceDriver::view() const {
+  return InstanceView{
+      .vrid = vrid(),
+      .version = static_cast<std::uint8_t>(router_.config().version),
+      .family = family_,
+      .is_address_owner = false,  // keepalived accepts adverts for an owned VRID and lets the election decide
+      .auth_type = instance_.auth_type == config::AuthType::kPass ? AuthType::kPass : AuthType::kNone,
+      .auth_key = auth_key_,
+      .advert_interval = std::chrono::duration_cast<std::chrono::microseconds>(router_.config().advert_interval),
+      .virtual_addresses = vip_addresses_,
+      .unicast_peers = instance_.unicast_peers,
+      .check_unicast_src = instance_.check_unicast_src || config_.global.vrrp_check_unicast_src,
+  };
+}
+
+std::string InstanceDriver::status_line() const {
+  return fmt::format("{}: {} priority {} vrid {} on {} (drops: {}; timers fired {}, max lateness {} us)", name(),
+                     to_string(router_.state()), router_.priority(), instance_.virtual_router_id,
+                     instance_.interface.value_or("-"), drops_.summary(), lateness_.fired,
+                     std::chrono::duration_cast<std::chrono::microseconds>(lateness_.max).count());
+}
+
+void InstanceDriver::log(LogLevel level, const std::string& text) const { ports_.log.write(level, text); }
+
+}  // namespace keel::vrrp
