@@ -1,4 +1,4 @@
-// Daemon: run mode, signal handling, reload, state dump; detaching from the terminal.
+// keeld's run mode: configuration, detaching from the terminal, pid file, supervisor.
 #include "control/daemon.h"
 
 #include <fcntl.h>
@@ -15,6 +15,7 @@
 #include <system_error>
 
 #include "control/pid_file.h"
+#include "control/supervisor.h"
 #include "keel_build_config.h"
 
 namespace keel::ctl {
@@ -23,28 +24,10 @@ namespace {
 
 // The signals the daemon handles through the loop. They stay blocked for the whole
 // life of the process, so one arriving during start-up or shutdown is never lost
-// and never kills the process before the pid file is removed. Future child
-// processes must unblock them after fork.
+// and never kills the process before the pid file is removed. The vrrp and lb children
+// inherit the mask and handle them through their own loops; scripts get every signal
+// unblocked and reset before exec (reset_signal_state()).
 constexpr int kHandledSignals[] = {SIGTERM, SIGINT, SIGHUP, SIGUSR1};
-
-std::string counted(std::size_t n, std::string_view singular, std::string_view plural) {
-  return fmt::format("{} {}", n, n == 1 ? singular : plural);
-}
-
-std::string signal_name(int signo) {
-  const char* abbreviation = sigabbrev_np(signo);
-  return abbreviation != nullptr ? fmt::format("SIG{}", abbreviation) : fmt::format("signal {}", signo);
-}
-
-void log_diagnostics(Logger& logger, const config::Diagnostics& diagnostics) {
-  for (const config::Diagnostic& diagnostic : diagnostics.all()) {
-    if (diagnostic.severity == config::Severity::kError) {
-      logger.error("{}", diagnostic.to_string());
-    } else {
-      logger.warning("{}", diagnostic.to_string());
-    }
-  }
-}
 
 // A start-up failure: logged, and on stderr too unless the log already goes there.
 void report_fatal(Logger& logger, const Options& options, std::string_view message) {
@@ -114,6 +97,20 @@ std::expected<StartupReport, Error> detach() {
 
 }  // namespace
 
+std::string counted(std::size_t n, std::string_view singular, std::string_view plural) {
+  return fmt::format("{} {}", n, n == 1 ? singular : plural);
+}
+
+void log_diagnostics(Logger& logger, const config::Diagnostics& diagnostics) {
+  for (const config::Diagnostic& diagnostic : diagnostics.all()) {
+    if (diagnostic.severity == config::Severity::kError) {
+      logger.error("{}", diagnostic.to_string());
+    } else {
+      logger.warning("{}", diagnostic.to_string());
+    }
+  }
+}
+
 std::string ConfigSummary::to_string() const {
   return fmt::format("{}, {}, {}, {}", counted(vrrp_instances, "vrrp instance", "vrrp instances"),
                      counted(vrrp_sync_groups, "sync group", "sync groups"),
@@ -141,8 +138,7 @@ std::expected<void, std::string> check_config_readable(const std::filesystem::pa
     ::close(fd);
   }
   if (error == 0) return {};
-  return std::unexpected(
-      fmt::format("cannot open configuration file {}: {}", path.string(), std::strerror(error)));
+  return std::unexpected(fmt::format("cannot open configuration file {}: {}", path.string(), std::strerror(error)));
 }
 
 config::LoadResult load_config(const Options& options) {
@@ -159,78 +155,6 @@ std::expected<void, Error> enter_network_namespace(const std::string& name) {
   return {};
 }
 
-// --- Daemon ----------------------------------------------------------------------------
-
-Daemon::Daemon(const Options& options, Logger& logger, EventLoop& loop, config::Config config)
-    : options_(options), logger_(logger), loop_(loop), config_(std::move(config)) {}
-
-std::expected<void, Error> Daemon::start() {
-  const auto handle = [this](int signo, auto action) -> std::expected<void, Error> {
-    auto watch = loop_.on_signal(signo, [this, action](const signalfd_siginfo& info) {
-      logger_.detail("Received {} from pid {}", signal_name(static_cast<int>(info.ssi_signo)), info.ssi_pid);
-      action(info);
-    });
-    if (!watch) return std::unexpected(watch.error());
-    signal_watches_.push_back(std::move(*watch));
-    return {};
-  };
-  const auto stop = [this](const signalfd_siginfo& info) { request_stop(static_cast<int>(info.ssi_signo)); };
-  for (auto installed : {handle(SIGTERM, stop), handle(SIGINT, stop),
-                         handle(SIGHUP, [this](const signalfd_siginfo&) { reload(); }),
-                         handle(SIGUSR1, [this](const signalfd_siginfo&) { dump_state(); })}) {
-    if (!installed) return installed;
-  }
-  for (const auto& component : components_) component->apply_config(config_);
-  logger_.info("Running as pid {} with {}", ::getpid(),
-               components_.empty() ? std::string{"no components yet"}
-                                   : counted(components_.size(), "component", "components"));
-  return {};
-}
-
-std::expected<void, Error> Daemon::run() {
-  auto ran = loop_.run();
-  for (auto it = components_.rbegin(); it != components_.rend(); ++it) (*it)->stop();
-  return ran;
-}
-
-void Daemon::request_stop(int signo) {
-  logger_.notice("Stopping Keel {} v{} ({})", kProgramName, KEEL_VERSION, signal_name(signo));
-  loop_.stop();
-}
-
-void Daemon::reload() {
-  const std::string path = options_.config_file.string();
-  logger_.notice("Reloading configuration {}", path);
-  if (auto readable = check_config_readable(options_.config_file); !readable) {
-    logger_.error("Reload failed: {}; keeping the running configuration", readable.error());
-    return;
-  }
-  config::LoadResult loaded = load_config(options_);
-  log_diagnostics(logger_, loaded.diagnostics);
-  if (!loaded.ok()) {
-    logger_.error("Reload failed: {} in {}; keeping the running configuration",
-                  counted(loaded.diagnostics.error_count(), "error", "errors"), path);
-    return;
-  }
-  config_ = std::move(loaded.config);
-  ++generation_;
-  for (const auto& component : components_) component->apply_config(config_);
-  logger_.notice("Reloaded configuration {} (generation {}): {}; {}", path, generation_,
-                 summarize(config_).to_string(),
-                 counted(loaded.diagnostics.warning_count(), "warning", "warnings"));
-}
-
-void Daemon::dump_state() const {
-  const TimerStats& timers = loop_.timer_stats();
-  const auto micros = [](Duration d) { return std::chrono::duration_cast<std::chrono::microseconds>(d).count(); };
-  logger_.notice("State: configuration {} (generation {}): {}", options_.config_file.string(), generation_,
-                 summarize(config_).to_string());
-  logger_.notice("State: timers: {} fired, {} pending, lateness last {} us, max {} us", timers.fired,
-                 loop_.pending_timers(), micros(timers.last_lateness), micros(timers.max_lateness));
-  if (components_.empty()) logger_.notice("State: no components running");
-  for (const auto& component : components_) component->dump_state(logger_);
-}
-
 // --- run mode --------------------------------------------------------------------------
 
 namespace {
@@ -239,22 +163,23 @@ void log_start(Logger& logger, const Options& options) {
   logger.notice("Starting Keel {} v{}", kProgramName, KEEL_VERSION);
   if (!options.network_namespace.empty()) logger.info("Running in network namespace {}", options.network_namespace);
   if (!options.config_id.empty()) logger.info("Configuration id {}", options.config_id);
-  logger.detail("Configuration file {}, pid file {}{}", options.config_file.string(), options.pid_file.string(),
+  logger.detail("Configuration file {}, pid files {}, {} (VRRP), {} (checkers){}", options.config_file.string(),
+                options.pid_file.string(), options.vrrp_pid_file.string(), options.checkers_pid_file.string(),
                 options.dont_fork ? ", not detaching (-n)" : "");
-  if (options.vrrp_only || options.check_only) {
-    // The supervisor with separate vrrp and lb children is not written yet.
-    logger.info("Requested subsystems:{}{} (recorded; one process runs everything for now)",
-                options.vrrp_only ? " vrrp (-P)" : "", options.check_only ? " checkers (-C)" : "");
+  if (options.vrrp_only != options.check_only) {
+    logger.info("Running only the {} child ({})", options.vrrp_only ? "VRRP" : "checker",
+                options.vrrp_only ? "-P" : "-C");
   }
 }
 
 }  // namespace
 
-int run_daemon(const Options& given) {
+int run_daemon(const Options& given, const ServiceRegistry& services) {
   // Detaching changes directory to /, so relative paths are resolved first; reloads
   // then read the same file the operator named.
   Options options = given;
-  for (std::filesystem::path* path : {&options.config_file, &options.pid_file}) {
+  for (std::filesystem::path* path :
+       {&options.config_file, &options.pid_file, &options.vrrp_pid_file, &options.checkers_pid_file}) {
     std::error_code ignored;  // on failure the path stays as given
     if (auto absolute = std::filesystem::absolute(*path, ignored); !ignored) *path = std::move(absolute);
   }
@@ -268,8 +193,9 @@ int run_daemon(const Options& given) {
   pthread_sigmask(SIG_BLOCK, &handled, nullptr);
   ::signal(SIGPIPE, SIG_IGN);  // a peer closing a socket is an error value, not a death
 
-  Logger logger(LoggerOptions{
-      .console = options.log_console, .syslog = !options.no_syslog, .detail = options.log_detail});
+  const LoggerOptions logger_options{
+      .console = options.log_console, .syslog = !options.no_syslog, .detail = options.log_detail};
+  Logger logger(logger_options);
   log_start(logger, options);
 
   config::LoadResult loaded = load_config(options);
@@ -311,19 +237,19 @@ int run_daemon(const Options& given) {
     report.done(1);
     return 1;
   }
-  Daemon daemon(options, logger, **loop, std::move(loaded.config));
-  if (auto started = daemon.start(); !started) {
+  Supervisor supervisor(options, logger_options, logger, **loop, std::move(loaded.config), services);
+  if (auto started = supervisor.start(); !started) {
     report_fatal(logger, options, started.error().to_string());
     report.done(1);
-    return 1;
+    return 1;  // ~Supervisor kills and reaps any child already started
   }
   report.done(0);
 
-  const auto ran = daemon.run();
+  const auto ran = supervisor.run();
   if (!ran) logger.error("Event loop failed: {}", ran.error().to_string());
   pid_file->remove();
   logger.notice("Stopped Keel {} v{}", kProgramName, KEEL_VERSION);
-  return ran ? 0 : 1;
+  return ran ? supervisor.exit_status() : 1;
 }
 
 }  // namespace keel::ctl

@@ -1,6 +1,6 @@
-// The daemon's root object and its run mode: it owns the running configuration and
-// the (future) components, and reacts to the signals keepalived users know:
-// SIGTERM/SIGINT stop, SIGHUP reloads, SIGUSR1 logs a state summary.
+// keeld's run mode and what its processes share: configuration loading and summary, the
+// Component interface of the children, detaching. The process model itself (supervisor,
+// vrrp and lb children) is control/supervisor.h and control/child_runtime.h.
 #pragma once
 
 #include <cstdint>
@@ -43,49 +43,34 @@ config::LoadResult load_config(const Options& options);
 // Enters /run/netns/NAME (keepalived --namespace); call before anything else.
 std::expected<void, Error> enter_network_namespace(const std::string& name);
 
-// A part of the daemon with its own state: later the vrrp and lb children of the
-// supervisor (DESIGN.md "Runtime"). None exists yet; the interface fixes where they go.
+// The state of one child process of the supervisor (DESIGN.md "Runtime"): the VRRP
+// service in the vrrp child, the checkers and the table in the lb child. Built by a
+// ComponentFactory registered under the child's name (control/child_runtime.h).
 class Component {
  public:
   virtual ~Component() = default;
   virtual std::string_view name() const = 0;
-  // Called with every configuration that validated, after start-up and each reload.
+  // Called with every configuration that validated: the one the child was forked with,
+  // then after each reload. The reference stays valid until the next apply_config()
+  // has returned, so a component that keeps references into it must switch over here.
   virtual void apply_config(const config::Config& config) = 0;
   virtual void dump_state(Logger& logger) const = 0;
+  // SIGTERM: leave nothing behind (VRRP: resign with priority 0, remove VIPs). Called
+  // once, with the loop still alive but no longer running; the component is then destroyed.
   virtual void stop() = 0;
 };
 
-class Daemon {
- public:
-  // `options`, `logger` and `loop` must outlive the daemon.
-  Daemon(const Options& options, Logger& logger, EventLoop& loop, config::Config config);
+class ServiceRegistry;
 
-  // Installs the signal handlers and starts the components.
-  std::expected<void, Error> start();
-  // Runs the loop until SIGTERM/SIGINT, then stops the components.
-  std::expected<void, Error> run();
+// "1 vrrp instance", "2 errors".
+std::string counted(std::size_t n, std::string_view singular, std::string_view plural);
 
-  // SIGHUP: re-read and validate the file; on any error keep the running configuration.
-  void reload();
-  // SIGUSR1: one log line per component plus the configuration and timer figures.
-  void dump_state() const;
-  void request_stop(int signo);
+// Every diagnostic as one log line: errors at error level, the rest as warnings.
+void log_diagnostics(Logger& logger, const config::Diagnostics& diagnostics);
 
-  const config::Config& config() const { return config_; }
-  std::uint64_t generation() const { return generation_; }
-
- private:
-  const Options& options_;
-  Logger& logger_;
-  EventLoop& loop_;
-  config::Config config_;
-  std::uint64_t generation_ = 1;  // +1 per successful reload
-  std::vector<std::unique_ptr<Component>> components_;
-  std::vector<SignalWatch> signal_watches_;
-};
-
-// The whole run mode: logging, configuration, detaching (unless -n), pid file, event
-// loop, until a stop signal. Returns the process exit code.
-int run_daemon(const Options& options);
+// The whole run mode: logging, configuration, detaching (unless -n), pid file, then the
+// supervisor and its children until a stop signal. `services` are the children's
+// component factories (none registered: placeholders). Returns the process exit code.
+int run_daemon(const Options& options, const ServiceRegistry& services);
 
 }  // namespace keel::ctl

@@ -6,8 +6,10 @@
 #include <fmt/core.h>
 
 #include "config/load.h"
+#include "control/child_runtime.h"
 #include "control/cmdline.h"
 #include "control/daemon.h"
+#include "control/vrrp_component.h"
 #include "keel_build_config.h"
 
 namespace {
@@ -80,5 +82,9 @@ int main(int argc, char** argv) {
   }
   if (options->config_test) return run_config_test(*options);
   if (options->dump_config) return run_dump_config(*options);
-  return keel::ctl::run_daemon(*options);
+  // The children's services, by name. A child whose service is not registered runs a
+  // placeholder that only logs; the checker engine will plug in under kCheckerService.
+  keel::ctl::ServiceRegistry services;
+  services.add(std::string{keel::ctl::kVrrpService}, keel::ctl::make_vrrp_component);
+  return keel::ctl::run_daemon(*options, services);
 }

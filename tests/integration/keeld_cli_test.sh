@@ -142,15 +142,19 @@ stale_pid=$!
 wait "$stale_pid"
 echo "$stale_pid" >"$pid_file"  # left by a keeld that died
 
-"$keeld" -n -l -G -f "$work/live.conf" -p "$pid_file" 2>"$log" &
+"$keeld" -n -l -G -f "$work/live.conf" -p "$pid_file" -r "$work/run/keel/vrrp.pid" -c "$work/run/keel/checkers.pid" \
+  2>"$log" &
 daemon=$!
 daemon_pids+=("$daemon")
 wait_for "the pid file to name the daemon" grep -qx "$daemon" "$pid_file"
+wait_for "the children's pid files" test -s "$work/run/keel/vrrp.pid" -a -s "$work/run/keel/checkers.pid"
+children=("$(cat "$work/run/keel/vrrp.pid")" "$(cat "$work/run/keel/checkers.pid")")
+daemon_pids+=("${children[@]}")
 grep -q "Starting Keel keeld v" "$log" || fail "no start line"
 grep -q "Replaced stale pid file" "$log" || fail "stale pid file not reported"
 pass "daemon started, replaced the stale pid file, wrote its own"
 
-run_keeld -n -l -G -f "$work/live.conf" -p "$pid_file"
+run_keeld -n -l -G -f "$work/live.conf" -p "$pid_file" -r "$work/second-vrrp.pid" -c "$work/second-checkers.pid"
 [[ $rc -eq 1 && "$err" == *"already running with pid $daemon"* ]] ||
   fail "second instance: rc $rc, stderr '$err'"
 grep -qx "$daemon" "$pid_file" || fail "second instance touched the pid file"
@@ -176,6 +180,8 @@ rc=0
 wait "$daemon" || rc=$?
 [[ $rc -eq 0 ]] || fail "SIGTERM: exit code $rc"
 [[ ! -e "$pid_file" ]] || fail "pid file left behind"
+[[ -z $(ls "$work/run/keel") ]] || fail "child pid files left behind: $(ls "$work/run/keel")"
+for child in "${children[@]}"; do process_gone "$child" || fail "child $child still runs"; done
 grep -q "Stopping" "$log" || fail "no Stopping line"
 pass "SIGTERM stops cleanly and removes the pid file"
 
@@ -183,15 +189,21 @@ pass "SIGTERM stops cleanly and removes the pid file"
 
 cp "$work/good.conf" "$work/live.conf"
 pid_file="$work/detached.pid"
-run_keeld -G -f "$work/live.conf" -p "$pid_file"
+run_keeld -G -f "$work/live.conf" -p "$pid_file" -r "$work/detached-vrrp.pid" -c "$work/detached-checkers.pid"
 [[ $rc -eq 0 ]] || fail "detached start: exit code $rc, stderr '$err'"
 [[ -s "$pid_file" ]] || fail "detached start returned before the pid file was written"
 daemon=$(cat "$pid_file")
-daemon_pids+=("$daemon")
+children=("$(cat "$work/detached-vrrp.pid")" "$(cat "$work/detached-checkers.pid")")
+daemon_pids+=("$daemon" "${children[@]}")
 kill -0 "$daemon" || fail "detached daemon $daemon is not running"
+for child in "${children[@]}"; do
+  [[ $(readlink "/proc/$child/fd/2") == /dev/null ]] || fail "child $child kept the caller's stderr"
+done
 kill -TERM "$daemon"
 wait_for "the detached daemon to exit" process_gone "$daemon"
-[[ ! -e "$pid_file" ]] || fail "detached daemon left its pid file"
+for child in "${children[@]}"; do wait_for "child $child to exit" process_gone "$child"; done
+[[ ! -e "$pid_file" && ! -e "$work/detached-vrrp.pid" && ! -e "$work/detached-checkers.pid" ]] ||
+  fail "detached daemon left pid files"
 pass "without -n keeld detaches, and exits cleanly on SIGTERM"
 
 echo "all keeld CLI checks passed"

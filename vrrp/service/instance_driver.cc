@@ -86,6 +86,9 @@ void InstanceDriver::interface_changed(const std::optional<InterfaceInfo>& inter
 }
 
 void InstanceDriver::start() {
+  // VIPs left behind by a previous keeld that crashed would sit on two routers at once:
+  // clear them first (removing an absent address succeeds); a master adds them again.
+  remove_vips();
   execute(router_.handle(Startup{}, ports_.reactor.now()));
   recompute_tracking();
 }
