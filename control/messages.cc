@@ -91,6 +91,8 @@ template <class... F>
 struct Overloaded : F... {
   using F::operator()...;
 };
+template <class... F>
+Overloaded(F...) -> Overloaded<F...>;  // clang 16 lacks aggregate CTAD
 
 }  // namespace
 
