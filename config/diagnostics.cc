@@ -2,9 +2,7 @@
 
 namespace keel::config {
 
-std::string SourceLocation::to_string() const {
-  return std::string{file_name()} + ":" + std::to_string(line);
-}
+std::string SourceLocation::to_string() const { return std::string{file_name()} + ":" + std::to_string(line); }
 
 std::string Diagnostic::to_string() const {
   return location.to_string() + (severity == Severity::kError ? ": error: " : ": warning: ") + message;

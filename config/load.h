@@ -19,8 +19,7 @@ struct LoadResult {
 };
 
 LoadResult load_config_file(const std::filesystem::path& path, const ReadOptions& options = {});
-LoadResult load_config_text(std::string_view text, std::string_view name = "<input>",
-                            const ReadOptions& options = {});
+LoadResult load_config_text(std::string_view text, std::string_view name = "<input>", const ReadOptions& options = {});
 
 // Parses an already built tree; the step after the lexer, exposed for tests and fuzzing.
 void parse_tree(const Tree& tree, Config& config, Diagnostics& diagnostics);

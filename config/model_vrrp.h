@@ -35,15 +35,24 @@ struct AddressSpec {
   SourceLocation location;
   friend bool operator==(const AddressSpec& a, const AddressSpec& b) {
     return a.prefix == b.prefix && a.broadcast == b.broadcast && a.broadcast_auto == b.broadcast_auto &&
-           a.device == b.device && a.scope == b.scope && a.label == b.label && a.peer == b.peer &&
-           a.home == b.home && a.no_dad == b.no_dad && a.mngtmpaddr == b.mngtmpaddr &&
-           a.noprefixroute == b.noprefixroute && a.autojoin == b.autojoin && a.no_track == b.no_track &&
-           a.use_vmac == b.use_vmac && a.track_group == b.track_group && a.preferred_lft == b.preferred_lft &&
+           a.device == b.device && a.scope == b.scope && a.label == b.label && a.peer == b.peer && a.home == b.home &&
+           a.no_dad == b.no_dad && a.mngtmpaddr == b.mngtmpaddr && a.noprefixroute == b.noprefixroute &&
+           a.autojoin == b.autojoin && a.no_track == b.no_track && a.use_vmac == b.use_vmac &&
+           a.track_group == b.track_group && a.preferred_lft == b.preferred_lft &&
            a.preferred_lft_forever == b.preferred_lft_forever;
   }
 };
 
-enum class RouteType : std::uint8_t { kUnicast, kBlackhole, kUnreachable, kProhibit, kThrow, kLocal, kBroadcast, kMulticast };
+enum class RouteType : std::uint8_t {
+  kUnicast,
+  kBlackhole,
+  kUnreachable,
+  kProhibit,
+  kThrow,
+  kLocal,
+  kBroadcast,
+  kMulticast
+};
 
 struct Nexthop {
   std::optional<IpAddress> via;
@@ -63,7 +72,7 @@ struct RouteSpec {
   std::optional<IpAddress> via;
   std::optional<std::string> device;
   std::optional<AddressScope> scope;
-  std::optional<std::string> table;  // number or name from rt_tables
+  std::optional<std::string> table;     // number or name from rt_tables
   std::optional<std::uint32_t> metric;  // metric / priority / preference
   std::optional<std::string> protocol;
   std::optional<std::uint8_t> tos;
@@ -79,11 +88,10 @@ struct RouteSpec {
   SourceLocation location;
   friend bool operator==(const RouteSpec& a, const RouteSpec& b) {
     return a.type == b.type && a.destination == b.destination && a.source == b.source &&
-           a.preferred_source == b.preferred_source && a.via == b.via && a.device == b.device &&
-           a.scope == b.scope && a.table == b.table && a.metric == b.metric && a.protocol == b.protocol &&
-           a.tos == b.tos && a.mtu == b.mtu && a.vrf == b.vrf && a.nexthops == b.nexthops &&
-           a.metrics == b.metrics && a.onlink == b.onlink && a.append == b.append && a.no_track == b.no_track &&
-           a.inet6 == b.inet6 && a.track_group == b.track_group;
+           a.preferred_source == b.preferred_source && a.via == b.via && a.device == b.device && a.scope == b.scope &&
+           a.table == b.table && a.metric == b.metric && a.protocol == b.protocol && a.tos == b.tos && a.mtu == b.mtu &&
+           a.vrf == b.vrf && a.nexthops == b.nexthops && a.metrics == b.metrics && a.onlink == b.onlink &&
+           a.append == b.append && a.no_track == b.no_track && a.inet6 == b.inet6 && a.track_group == b.track_group;
   }
 };
 
@@ -99,18 +107,18 @@ struct RuleSpec {
   std::optional<std::uint32_t> fwmark;
   std::optional<std::uint32_t> fwmask;
   std::optional<std::uint32_t> goto_target;
-  std::optional<std::string> action;  // "blackhole", "unreachable", "prohibit" ...
+  std::optional<std::string> action;                         // "blackhole", "unreachable", "prohibit" ...
   std::vector<std::pair<std::string, std::string>> options;  // realms, uidrange, sport, dport, ip_proto...
-  bool invert = false;  // "not"
+  bool invert = false;                                       // "not"
   bool no_track = false;
   bool inet6 = false;
   std::optional<std::string> track_group;
   SourceLocation location;
   friend bool operator==(const RuleSpec& a, const RuleSpec& b) {
-    return a.from == b.from && a.to == b.to && a.table == b.table && a.preference == b.preference &&
-           a.iif == b.iif && a.oif == b.oif && a.tos == b.tos && a.fwmark == b.fwmark && a.fwmask == b.fwmask &&
-           a.goto_target == b.goto_target && a.action == b.action && a.options == b.options &&
-           a.invert == b.invert && a.no_track == b.no_track && a.inet6 == b.inet6 && a.track_group == b.track_group;
+    return a.from == b.from && a.to == b.to && a.table == b.table && a.preference == b.preference && a.iif == b.iif &&
+           a.oif == b.oif && a.tos == b.tos && a.fwmark == b.fwmark && a.fwmask == b.fwmask &&
+           a.goto_target == b.goto_target && a.action == b.action && a.options == b.options && a.invert == b.invert &&
+           a.no_track == b.no_track && a.inet6 == b.inet6 && a.track_group == b.track_group;
   }
 };
 
@@ -233,11 +241,11 @@ struct VrrpInstance {
   std::optional<VrrpState> initial_state;  // unset: BACKUP (MASTER only when priority 255)
   std::optional<std::string> interface;
   std::optional<std::string> vrf;
-  int virtual_router_id = 0;     // required, 1..255
-  int priority = 100;            // 1..255; 255 is the address owner
+  int virtual_router_id = 0;  // required, 1..255
+  int priority = 100;         // 1..255; 255 is the address owner
   bool priority_set = false;
   Duration advert_int = std::chrono::seconds{1};
-  std::optional<int> version;    // unset: global vrrp_version
+  std::optional<int> version;  // unset: global vrrp_version
   bool native_ipv6 = false;
 
   // use_vmac [NAME] [MAC]

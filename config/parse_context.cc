@@ -82,8 +82,10 @@ std::vector<std::string> split_command_line(std::string_view text) {
   char quote = 0;
   for (char c : text) {
     if (quote != 0) {
-      if (c == quote) quote = 0;
-      else current += c;
+      if (c == quote)
+        quote = 0;
+      else
+        current += c;
     } else if (c == '\'' || c == '"') {
       quote = c;
       in_word = true;
@@ -108,10 +110,14 @@ bool ParseContext::expect_args(const Node& at, std::size_t min, std::size_t max)
   const std::size_t count = at.args.size();
   if (count >= min && count <= max) return true;
   std::string expected;
-  if (max == 0) expected = "takes no arguments";
-  else if (min == max) expected = "expects " + plural(min, "argument");
-  else if (max == SIZE_MAX) expected = "expects at least " + plural(min, "argument");
-  else expected = "expects " + std::to_string(min) + " to " + plural(max, "argument");
+  if (max == 0)
+    expected = "takes no arguments";
+  else if (min == max)
+    expected = "expects " + plural(min, "argument");
+  else if (max == SIZE_MAX)
+    expected = "expects at least " + plural(min, "argument");
+  else
+    expected = "expects " + std::to_string(min) + " to " + plural(max, "argument");
   error(at, quoted(at.keyword) + " " + expected + ", got " + std::to_string(count));
   return false;
 }
@@ -160,8 +166,8 @@ std::optional<Duration> ParseContext::timer(const Node& at, std::size_t index, D
   return timer(at, at.keyword, at.args[index], min, max);
 }
 
-std::optional<Duration> ParseContext::timer(const Node& at, std::string_view what, std::string_view text,
-                                            Duration min, Duration max) {
+std::optional<Duration> ParseContext::timer(const Node& at, std::string_view what, std::string_view text, Duration min,
+                                            Duration max) {
   const auto value = parse_seconds(text);
   if (!value) {
     error(at, quoted(what) + " value '" + std::string{text} + "' is not a time in seconds");
@@ -267,8 +273,8 @@ void DumpWriter::close() {
 std::string DumpWriter::quote(std::string_view word) {
   bool needs_quotes = word.empty();
   for (char c : word) {
-    if (c == ' ' || c == '\t' || c == '"' || c == '\'' || c == '#' || c == '!' || c == '{' || c == '}' ||
-        c == '\\' || c == '$')
+    if (c == ' ' || c == '\t' || c == '"' || c == '\'' || c == '#' || c == '!' || c == '{' || c == '}' || c == '\\' ||
+        c == '$')
       needs_quotes = true;
   }
   if (!word.empty() && (word[0] == '@' || word[0] == '~')) needs_quotes = true;

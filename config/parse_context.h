@@ -34,8 +34,8 @@ class ParseContext {
   bool expect_block(const Node& at);
   bool expect_no_block(const Node& at);
   std::optional<std::int64_t> integer(const Node& at, std::size_t index, std::int64_t min, std::int64_t max);
-  std::optional<std::int64_t> integer(const Node& at, std::string_view what, std::string_view text,
-                                      std::int64_t min, std::int64_t max);
+  std::optional<std::int64_t> integer(const Node& at, std::string_view what, std::string_view text, std::int64_t min,
+                                      std::int64_t max);
   std::optional<Duration> timer(const Node& at, std::size_t index, Duration min, Duration max);
   std::optional<Duration> timer(const Node& at, std::string_view what, std::string_view text, Duration min,
                                 Duration max);
@@ -102,8 +102,10 @@ class KeywordTable {
     for (const Node& statement : statements) {
       const auto found = index_.find(statement.keyword);
       if (found == index_.end()) {
-        if (on_unknown) on_unknown(statement, target, context, block_label);
-        else context.warning(statement, "unknown keyword '" + statement.keyword + "' in " + std::string{block_label});
+        if (on_unknown)
+          on_unknown(statement, target, context, block_label);
+        else
+          context.warning(statement, "unknown keyword '" + statement.keyword + "' in " + std::string{block_label});
         continue;
       }
       const Keyword<T>& keyword = keywords_[found->second];

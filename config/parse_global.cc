@@ -10,8 +10,8 @@ namespace {
 using G = GlobalDefs;
 constexpr std::int64_t kSecond = 1'000'000;
 
-constexpr std::array<std::pair<std::string_view, LbEngine>, 4> kEngines{{
-    {"ipvs", LbEngine::kIpvs}, {"xdp", LbEngine::kXdp}, {"dpdk", LbEngine::kDpdk}, {"none", LbEngine::kNone}}};
+constexpr std::array<std::pair<std::string_view, LbEngine>, 4> kEngines{
+    {{"ipvs", LbEngine::kIpvs}, {"xdp", LbEngine::kXdp}, {"dpdk", LbEngine::kDpdk}, {"none", LbEngine::kNone}}};
 
 std::string_view engine_name(LbEngine engine) {
   for (const auto& [name, value] : kEngines)
@@ -37,8 +37,10 @@ Keyword<G> flag_with_optional_name(std::string_view keyword) {
           },
           [](std::string_view name, const G& g, DumpWriter& out) {
             if (!(g.*Flag)) return;
-            if (g.*Name) out.line(name, {DumpWriter::quote(*(g.*Name))});
-            else out.line(name);
+            if (g.*Name)
+              out.line(name, {DumpWriter::quote(*(g.*Name))});
+            else
+              out.line(name);
           }};
 }
 
@@ -71,13 +73,15 @@ void parse_xdp_interface(const Node& at, G& g, ParseContext& context) {
   if (!context.expect_args(at, 1, 2)) return;
   XdpInterface entry{.name = at.args[0]};
   if (at.args.size() == 2) {
-    if (at.args[1] == "native") entry.mode = XdpMode::kNative;
-    else if (at.args[1] == "generic") entry.mode = XdpMode::kGeneric;
-    else return context.error(at, "'xdp_interface' mode '" + at.args[1] + "' is not one of native generic");
+    if (at.args[1] == "native")
+      entry.mode = XdpMode::kNative;
+    else if (at.args[1] == "generic")
+      entry.mode = XdpMode::kGeneric;
+    else
+      return context.error(at, "'xdp_interface' mode '" + at.args[1] + "' is not one of native generic");
   }
   for (const auto& existing : g.xdp_interfaces)
-    if (existing.name == entry.name)
-      return context.error(at, "'xdp_interface' " + entry.name + " is listed twice");
+    if (existing.name == entry.name) return context.error(at, "'xdp_interface' " + entry.name + " is listed twice");
   g.xdp_interfaces.push_back(entry);
 }
 
@@ -106,8 +110,10 @@ void parse_smtp_server(const Node& at, G& g, ParseContext& context) {
 
 void dump_smtp_server(std::string_view name, const G& g, DumpWriter& out) {
   if (!g.smtp_server) return;
-  if (g.smtp_server_port) out.line(name, {*g.smtp_server, std::to_string(*g.smtp_server_port)});
-  else out.line(name, {*g.smtp_server});
+  if (g.smtp_server_port)
+    out.line(name, {*g.smtp_server, std::to_string(*g.smtp_server_port)});
+  else
+    out.line(name, {*g.smtp_server});
 }
 
 // lvs_sync_daemon <INTERFACE> [[inst] <VRRP_INSTANCE>] [id <SYNC_ID>] [maxlen <LEN>]
@@ -122,14 +128,22 @@ void parse_lvs_sync_daemon(const Node& at, G& g, ParseContext& context) {
       if (auto value = context.integer(at, "lvs_sync_daemon " + word, at.args[++i], min, max))
         field = static_cast<int>(*value);
     };
-    if (word == "inst" && has_value) daemon.instance = at.args[++i];
-    else if (word == "id" && has_value) number(daemon.sync_id, 0, 255);
-    else if (word == "maxlen" && has_value) number(daemon.maxlen, 1, 65507);
-    else if (word == "port" && has_value) number(daemon.port, 1, 65535);
-    else if (word == "ttl" && has_value) number(daemon.ttl, 1, 255);
-    else if (word == "group" && has_value) daemon.group = context.address(at, "lvs_sync_daemon group", at.args[++i]);
-    else if (i == 1) daemon.instance = word;  // "inst" may be omitted (backward compatibility)
-    else return context.error(at, "'lvs_sync_daemon' does not understand '" + word + "'");
+    if (word == "inst" && has_value)
+      daemon.instance = at.args[++i];
+    else if (word == "id" && has_value)
+      number(daemon.sync_id, 0, 255);
+    else if (word == "maxlen" && has_value)
+      number(daemon.maxlen, 1, 65507);
+    else if (word == "port" && has_value)
+      number(daemon.port, 1, 65535);
+    else if (word == "ttl" && has_value)
+      number(daemon.ttl, 1, 255);
+    else if (word == "group" && has_value)
+      daemon.group = context.address(at, "lvs_sync_daemon group", at.args[++i]);
+    else if (i == 1)
+      daemon.instance = word;  // "inst" may be omitted (backward compatibility)
+    else
+      return context.error(at, "'lvs_sync_daemon' does not understand '" + word + "'");
   }
   g.lvs_sync_daemon = daemon;
 }
@@ -155,10 +169,14 @@ void parse_lvs_timeouts(const Node& at, G& g, ParseContext& context) {
     const auto value = context.timer(at, "lvs_timeouts " + at.args[i], at.args[i + 1], Duration{kSecond},
                                      Duration{86400 * 31 * kSecond});
     if (!value) return;
-    if (at.args[i] == "tcp") timeouts.tcp = value;
-    else if (at.args[i] == "tcpfin") timeouts.tcpfin = value;
-    else if (at.args[i] == "udp") timeouts.udp = value;
-    else return context.error(at, "'lvs_timeouts' does not understand '" + at.args[i] + "'");
+    if (at.args[i] == "tcp")
+      timeouts.tcp = value;
+    else if (at.args[i] == "tcpfin")
+      timeouts.tcpfin = value;
+    else if (at.args[i] == "udp")
+      timeouts.udp = value;
+    else
+      return context.error(at, "'lvs_timeouts' does not understand '" + at.args[i] + "'");
   }
   g.lvs_timeouts = timeouts;
 }
@@ -182,8 +200,10 @@ void parse_lvs_flush_on_stop(const Node& at, G& g, ParseContext& context) {
 }
 
 void dump_lvs_flush_on_stop(std::string_view name, const G& g, DumpWriter& out) {
-  if (g.lvs_flush_on_stop_vs) out.line(name, {"VS"});
-  else if (g.lvs_flush_on_stop) out.line(name);
+  if (g.lvs_flush_on_stop_vs)
+    out.line(name, {"VS"});
+  else if (g.lvs_flush_on_stop)
+    out.line(name);
 }
 
 void parse_garp_extra_if(const Node& at, G& g, ParseContext& context) {
@@ -198,8 +218,10 @@ void parse_garp_extra_if(const Node& at, G& g, ParseContext& context) {
 
 void dump_garp_extra_if(std::string_view name, const G& g, DumpWriter& out) {
   if (!g.vrrp_garp_extra_if) return;
-  if (g.vrrp_garp_extra_if_all) out.line(name, {"all", format_seconds(*g.vrrp_garp_extra_if)});
-  else out.line(name, {format_seconds(*g.vrrp_garp_extra_if)});
+  if (g.vrrp_garp_extra_if_all)
+    out.line(name, {"all", format_seconds(*g.vrrp_garp_extra_if)});
+  else
+    out.line(name, {format_seconds(*g.vrrp_garp_extra_if)});
 }
 
 void parse_script_user(const Node& at, G& g, ParseContext& context) {
@@ -210,8 +232,10 @@ void parse_script_user(const Node& at, G& g, ParseContext& context) {
 
 void dump_script_user(std::string_view name, const G& g, DumpWriter& out) {
   if (!g.script_user) return;
-  if (g.script_group) out.line(name, {*g.script_user, *g.script_group});
-  else out.line(name, {*g.script_user});
+  if (g.script_group)
+    out.line(name, {*g.script_user, *g.script_group});
+  else
+    out.line(name, {*g.script_user});
 }
 
 void parse_dynamic_interfaces(const Node& at, G& g, ParseContext& context) {
@@ -225,8 +249,10 @@ void parse_dynamic_interfaces(const Node& at, G& g, ParseContext& context) {
 }
 
 void dump_dynamic_interfaces(std::string_view name, const G& g, DumpWriter& out) {
-  if (g.dynamic_interfaces_allow_if_changes) out.line(name, {"allow_if_changes"});
-  else if (g.dynamic_interfaces) out.line(name);
+  if (g.dynamic_interfaces_allow_if_changes)
+    out.line(name, {"allow_if_changes"});
+  else if (g.dynamic_interfaces)
+    out.line(name);
 }
 
 void parse_vrrp_version(const Node& at, G& g, ParseContext& context) {

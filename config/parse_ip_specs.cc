@@ -43,13 +43,27 @@ constexpr std::array<std::pair<std::string_view, RouteType>, 8> kRouteTypes{{{"u
                                                                              {"multicast", RouteType::kMulticast}}};
 
 // Route attributes Keel passes through to netlink as they are (value words kept).
-constexpr std::array<std::string_view, 17> kRouteMetrics{
-    "advmss", "rtt",      "rttvar",   "reordering", "window",   "cwnd",  "ssthresh", "realms", "rto_min",
-    "initcwnd", "initrwnd", "features", "quickack", "congctl", "pref", "expires", "fastopen_no_cookie"};
+constexpr std::array<std::string_view, 17> kRouteMetrics{"advmss",
+                                                         "rtt",
+                                                         "rttvar",
+                                                         "reordering",
+                                                         "window",
+                                                         "cwnd",
+                                                         "ssthresh",
+                                                         "realms",
+                                                         "rto_min",
+                                                         "initcwnd",
+                                                         "initrwnd",
+                                                         "features",
+                                                         "quickack",
+                                                         "congctl",
+                                                         "pref",
+                                                         "expires",
+                                                         "fastopen_no_cookie"};
 
-constexpr std::array<std::string_view, 9> kRuleOptions{"realms", "uidrange", "ip_proto", "sport",   "dport",
-                                                       "suppress_prefixlength", "suppress_ifgroup", "protocol",
-                                                       "tun_id"};
+constexpr std::array<std::string_view, 9> kRuleOptions{
+    "realms",           "uidrange", "ip_proto", "sport", "dport", "suppress_prefixlength",
+    "suppress_ifgroup", "protocol", "tun_id"};
 
 constexpr std::array<std::string_view, 4> kRuleActions{"blackhole", "unreachable", "prohibit", "nop"};
 
@@ -115,9 +129,12 @@ std::optional<AddressSpec> parse_address_spec(const Node& line, std::string_view
     if (word == "brd") {
       auto value = words.value(word);
       if (!value) return std::nullopt;
-      if (*value == "-") spec.broadcast_auto = AddressSpec::BroadcastAuto::kClearHostBits;
-      else if (*value == "+") spec.broadcast_auto = AddressSpec::BroadcastAuto::kSetHostBits;
-      else if (!(spec.broadcast = context.address(line, std::string{block} + " brd", *value))) return std::nullopt;
+      if (*value == "-")
+        spec.broadcast_auto = AddressSpec::BroadcastAuto::kClearHostBits;
+      else if (*value == "+")
+        spec.broadcast_auto = AddressSpec::BroadcastAuto::kSetHostBits;
+      else if (!(spec.broadcast = context.address(line, std::string{block} + " brd", *value)))
+        return std::nullopt;
     } else if (word == "dev") {
       auto value = words.value(word);
       if (!value) return std::nullopt;
@@ -150,13 +167,20 @@ std::optional<AddressSpec> parse_address_spec(const Node& line, std::string_view
       } else {
         return std::nullopt;
       }
-    } else if (word == "home") spec.home = true;
-    else if (word == "-nodad" || word == "nodad") spec.no_dad = true;
-    else if (word == "mngtmpaddr") spec.mngtmpaddr = true;
-    else if (word == "noprefixroute") spec.noprefixroute = true;
-    else if (word == "autojoin") spec.autojoin = true;
-    else if (word == "no_track") spec.no_track = true;
-    else if (word == "use_vmac") spec.use_vmac = true;
+    } else if (word == "home")
+      spec.home = true;
+    else if (word == "-nodad" || word == "nodad")
+      spec.no_dad = true;
+    else if (word == "mngtmpaddr")
+      spec.mngtmpaddr = true;
+    else if (word == "noprefixroute")
+      spec.noprefixroute = true;
+    else if (word == "autojoin")
+      spec.autojoin = true;
+    else if (word == "no_track")
+      spec.no_track = true;
+    else if (word == "use_vmac")
+      spec.use_vmac = true;
     else {
       unknown_option(line, block, word, context);
       return std::nullopt;
@@ -311,10 +335,14 @@ std::optional<RouteSpec> parse_route_spec(const Node& line, std::string_view blo
       ok = text_value(spec.vrf);
     } else if (word == "track_group") {
       ok = text_value(spec.track_group);
-    } else if (word == "onlink") spec.onlink = true;
-    else if (word == "append") spec.append = true;
-    else if (word == "no_track") spec.no_track = true;
-    else if (word == "inet6") spec.inet6 = true;
+    } else if (word == "onlink")
+      spec.onlink = true;
+    else if (word == "append")
+      spec.append = true;
+    else if (word == "no_track")
+      spec.no_track = true;
+    else if (word == "inet6")
+      spec.inet6 = true;
     else if (word == "hoplimit") {
       auto value = words.number(word, 255);
       ok = value.has_value();
@@ -399,15 +427,20 @@ std::optional<RuleSpec> parse_rule_spec(const Node& line, std::string_view block
       field = context.prefix(line, block, *value);
       return field.has_value();
     };
-    if (word == "from") ok = prefix_value(spec.from);
-    else if (word == "to") ok = prefix_value(spec.to);
-    else if (word == "table" || word == "lookup") ok = text_value(spec.table);
+    if (word == "from")
+      ok = prefix_value(spec.from);
+    else if (word == "to")
+      ok = prefix_value(spec.to);
+    else if (word == "table" || word == "lookup")
+      ok = text_value(spec.table);
     else if (word == "preference" || word == "priority" || word == "pref" || word == "order") {
       auto value = words.number(word);
       ok = value.has_value();
       if (ok) spec.preference = *value;
-    } else if (word == "iif" || word == "dev") ok = text_value(spec.iif);
-    else if (word == "oif") ok = text_value(spec.oif);
+    } else if (word == "iif" || word == "dev")
+      ok = text_value(spec.iif);
+    else if (word == "oif")
+      ok = text_value(spec.oif);
     else if (word == "tos" || word == "dsfield") {
       auto value = words.number(word, 255);
       ok = value.has_value();
@@ -421,8 +454,8 @@ std::optional<RuleSpec> parse_rule_spec(const Node& line, std::string_view block
         ok = mark.has_value();
         if (ok) spec.fwmark = static_cast<std::uint32_t>(*mark);
         if (ok && slash != std::string_view::npos) {
-          auto mask = context.integer(line, std::string{block} + " fwmark mask", value->substr(slash + 1), 0,
-                                      0xffffffffLL);
+          auto mask =
+              context.integer(line, std::string{block} + " fwmark mask", value->substr(slash + 1), 0, 0xffffffffLL);
           ok = mask.has_value();
           if (ok) spec.fwmask = static_cast<std::uint32_t>(*mask);
         }
@@ -431,12 +464,18 @@ std::optional<RuleSpec> parse_rule_spec(const Node& line, std::string_view block
       auto value = words.number(word);
       ok = value.has_value();
       if (ok) spec.goto_target = *value;
-    } else if (word == "not") spec.invert = true;
-    else if (word == "no_track") spec.no_track = true;
-    else if (word == "inet6") spec.inet6 = true;
-    else if (word == "l3mdev") spec.options.emplace_back("l3mdev", "");
-    else if (word == "track_group") ok = text_value(spec.track_group);
-    else if (contains(kRuleActions, word)) spec.action = std::string{word};
+    } else if (word == "not")
+      spec.invert = true;
+    else if (word == "no_track")
+      spec.no_track = true;
+    else if (word == "inet6")
+      spec.inet6 = true;
+    else if (word == "l3mdev")
+      spec.options.emplace_back("l3mdev", "");
+    else if (word == "track_group")
+      ok = text_value(spec.track_group);
+    else if (contains(kRuleActions, word))
+      spec.action = std::string{word};
     else if (contains(kRuleOptions, word)) {
       auto value = words.value(word);
       ok = value.has_value();

@@ -93,8 +93,10 @@ void dump_static(const Config& config, DumpWriter& out) {
   if (!config.linkbeat_interfaces.empty()) {
     out.open("linkbeat_interfaces");
     for (const auto& entry : config.linkbeat_interfaces) {
-      if (entry.polling) out.line(entry.name, {*entry.polling});
-      else out.line(entry.name);
+      if (entry.polling)
+        out.line(entry.name, {*entry.polling});
+      else
+        out.line(entry.name);
     }
     out.close();
   }

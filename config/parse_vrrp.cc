@@ -13,17 +13,22 @@ bool looks_like_mac(std::string_view word) {
   // Five or six colon-separated hex octets ("use_vmac [NAME] [MAC]").
   int colons = 0;
   for (char c : word) {
-    if (c == ':') ++colons;
-    else if (!std::isxdigit(static_cast<unsigned char>(c))) return false;
+    if (c == ':')
+      ++colons;
+    else if (!std::isxdigit(static_cast<unsigned char>(c)))
+      return false;
   }
   return colons == 4 || colons == 5;
 }
 
 void parse_state(const Node& at, I& instance, ParseContext& context) {
   if (!context.expect_args(at, 1, 1)) return;
-  if (at.args[0] == "MASTER") instance.initial_state = VrrpState::kMaster;
-  else if (at.args[0] == "BACKUP") instance.initial_state = VrrpState::kBackup;
-  else context.error(at, "'state' value '" + at.args[0] + "' is not one of MASTER BACKUP");
+  if (at.args[0] == "MASTER")
+    instance.initial_state = VrrpState::kMaster;
+  else if (at.args[0] == "BACKUP")
+    instance.initial_state = VrrpState::kBackup;
+  else
+    context.error(at, "'state' value '" + at.args[0] + "' is not one of MASTER BACKUP");
 }
 
 void dump_state(std::string_view name, const I& instance, DumpWriter& out) {
@@ -43,8 +48,10 @@ void parse_use_vmac(const Node& at, I& instance, ParseContext& context) {
   if (!context.expect_args(at, 0, 2)) return;
   instance.use_vmac = true;
   for (const auto& word : at.args) {
-    if (looks_like_mac(word)) instance.vmac_mac = word;
-    else instance.vmac_name = word;
+    if (looks_like_mac(word))
+      instance.vmac_mac = word;
+    else
+      instance.vmac_name = word;
   }
 }
 
@@ -61,14 +68,17 @@ void parse_authentication(const Node& at, I& instance, ParseContext& context) {
   for (const Node& child : at.children) {
     if (child.keyword == "auth_type") {
       if (!context.expect_args(child, 1, 1)) continue;
-      if (child.args[0] == "PASS") instance.auth_type = AuthType::kPass;
-      else if (child.args[0] == "AH") instance.auth_type = AuthType::kAh;
-      else context.error(child, "'auth_type' value '" + child.args[0] + "' is not one of PASS AH");
+      if (child.args[0] == "PASS")
+        instance.auth_type = AuthType::kPass;
+      else if (child.args[0] == "AH")
+        instance.auth_type = AuthType::kAh;
+      else
+        context.error(child, "'auth_type' value '" + child.args[0] + "' is not one of PASS AH");
     } else if (child.keyword == "auth_pass") {
       if (context.expect_args(child, 1, 1)) instance.auth_pass = child.args[0];
     } else {
-      context.warning(child, "unknown keyword '" + child.keyword + "' in authentication of vrrp_instance " +
-                                 instance.name);
+      context.warning(child,
+                      "unknown keyword '" + child.keyword + "' in authentication of vrrp_instance " + instance.name);
     }
   }
 }
@@ -153,7 +163,8 @@ void parse_old_unicast_checksum(const Node& at, I& instance, ParseContext& conte
   if (!context.expect_args(at, 0, 1)) return;
   instance.old_unicast_checksum = true;
   if (at.args.size() == 1) {
-    if (at.args[0] != "never") return context.error(at, "'old_unicast_checksum' value '" + at.args[0] + "' is not never");
+    if (at.args[0] != "never")
+      return context.error(at, "'old_unicast_checksum' value '" + at.args[0] + "' is not never");
     instance.old_unicast_checksum_never = true;
   }
 }
@@ -211,8 +222,10 @@ const KeywordTable<I>& instance_keywords() {
         integer<&I::unicast_ttl, 0, 255>("unicast_ttl"),
         {"old_unicast_checksum", parse_old_unicast_checksum,
          [](std::string_view name, const I& instance, DumpWriter& out) {
-           if (instance.old_unicast_checksum_never) out.line(name, {"never"});
-           else if (instance.old_unicast_checksum) out.line(name);
+           if (instance.old_unicast_checksum_never)
+             out.line(name, {"never"});
+           else if (instance.old_unicast_checksum)
+             out.line(name);
          }},
         timer<&I::garp_master_delay, 0, 1000 * kSecond>("garp_master_delay"),
         integer<&I::garp_master_repeat, 1, 255>("garp_master_repeat"),
@@ -223,8 +236,10 @@ const KeywordTable<I>& instance_keywords() {
         {"garp_extra_if", parse_garp_extra_if,
          [](std::string_view name, const I& instance, DumpWriter& out) {
            if (!instance.garp_extra_if) return;
-           if (instance.garp_extra_if_all) out.line(name, {"all", format_seconds(*instance.garp_extra_if)});
-           else out.line(name, {format_seconds(*instance.garp_extra_if)});
+           if (instance.garp_extra_if_all)
+             out.line(name, {"all", format_seconds(*instance.garp_extra_if)});
+           else
+             out.line(name, {format_seconds(*instance.garp_extra_if)});
          }},
         integer<&I::down_timer_adverts, 1, 100>("down_timer_adverts"),
         flag<&I::lower_prio_no_advert>("lower_prio_no_advert"),
@@ -283,15 +298,15 @@ void parse_track_refs(const Node& statement, std::vector<TrackRef>& refs, ParseC
     for (std::size_t i = 0; i < line.args.size(); ++i) {
       const auto& word = line.args[i];
       if (word == "weight" && i + 1 < line.args.size()) {
-        const auto value =
-            context.integer(line, statement.keyword + " weight", line.args[++i], min_weight, max_weight);
+        const auto value = context.integer(line, statement.keyword + " weight", line.args[++i], min_weight, max_weight);
         if (value) ref.weight = static_cast<int>(*value);
       } else if (word == "reverse") {
         ref.reverse = true;
       } else if (word == "noreverse" || word == "no_reverse") {
         ref.reverse = false;
       } else {
-        context.error(line, "'" + statement.keyword + "' does not understand '" + word + "' after '" + line.keyword + "'");
+        context.error(line,
+                      "'" + statement.keyword + "' does not understand '" + word + "' after '" + line.keyword + "'");
       }
     }
     refs.push_back(std::move(ref));

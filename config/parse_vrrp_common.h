@@ -13,13 +13,10 @@ void dump_vrrp_tracking(const Config& config, DumpWriter& out);
 // track_interface / track_script / track_file / track_process / track_bfd { NAME [weight N [reverse]] }
 template <class T, std::vector<TrackRef> T::*List, int Min, int Max>
 Keyword<T> track_keyword(std::string_view name) {
-  return {name,
-          [](const Node& at, T& target, ParseContext& context) {
-            parse_track_refs(at, target.*List, context, Min, Max);
-          },
-          [](std::string_view keyword, const T& target, DumpWriter& out) {
-            dump_track_refs(keyword, target.*List, out);
-          }};
+  return {
+      name,
+      [](const Node& at, T& target, ParseContext& context) { parse_track_refs(at, target.*List, context, Min, Max); },
+      [](std::string_view keyword, const T& target, DumpWriter& out) { dump_track_refs(keyword, target.*List, out); }};
 }
 
 template <class T, NotifyScripts T::*Notify, std::optional<Script> NotifyScripts::*Field>
@@ -57,18 +54,19 @@ void append_notify_keywords(std::vector<Keyword<T>>& keywords) {
   keywords.push_back(notify_flag<T, Notify, &NotifyScripts::notify_priority_changes>("notify_priority_changes"));
   keywords.push_back(notify_flag<T, Notify, &NotifyScripts::smtp_alert>("smtp_alert"));
   // notify_deleted [SCRIPT [user [group]]]: with no script only the reported state changes.
-  keywords.push_back(
-      {"notify_deleted",
-       [](const Node& at, T& target, ParseContext& context) {
-         if (!context.expect_args(at, 0, 3)) return;
-         (target.*Notify).notify_deleted = true;
-         if (!at.args.empty()) (target.*Notify).deleted = context.script(at, 0, true);
-       },
-       [](std::string_view keyword, const T& target, DumpWriter& out) {
-         const auto& notify = target.*Notify;
-         if (notify.deleted) dump_script(keyword, *notify.deleted, out);
-         else if (notify.notify_deleted) out.line(keyword);
-       }});
+  keywords.push_back({"notify_deleted",
+                      [](const Node& at, T& target, ParseContext& context) {
+                        if (!context.expect_args(at, 0, 3)) return;
+                        (target.*Notify).notify_deleted = true;
+                        if (!at.args.empty()) (target.*Notify).deleted = context.script(at, 0, true);
+                      },
+                      [](std::string_view keyword, const T& target, DumpWriter& out) {
+                        const auto& notify = target.*Notify;
+                        if (notify.deleted)
+                          dump_script(keyword, *notify.deleted, out);
+                        else if (notify.notify_deleted)
+                          out.line(keyword);
+                      }});
 }
 
 }  // namespace keel::config

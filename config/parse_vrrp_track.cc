@@ -19,13 +19,16 @@ Keyword<T> own_weight() {
             if (!value) return;
             target.weight = static_cast<int>(*value);
             if (at.args.size() == 2) {
-              if (at.args[1] != "reverse") return context.error(at, "'weight' option '" + at.args[1] + "' is not reverse");
+              if (at.args[1] != "reverse")
+                return context.error(at, "'weight' option '" + at.args[1] + "' is not reverse");
               target.weight_reverse = true;
             }
           },
           [](std::string_view name, const T& target, DumpWriter& out) {
-            if (target.weight_reverse) out.line(name, {std::to_string(target.weight), "reverse"});
-            else if (target.weight != T{}.weight) out.line(name, {std::to_string(target.weight)});
+            if (target.weight_reverse)
+              out.line(name, {std::to_string(target.weight), "reverse"});
+            else if (target.weight != T{}.weight)
+              out.line(name, {std::to_string(target.weight)});
           }};
 }
 
@@ -52,8 +55,10 @@ const KeywordTable<VrrpScript>& vrrp_script_keywords() {
          if (at.args.size() == 2) s.script.group = at.args[1];
        },
        [](std::string_view name, const S& s, DumpWriter& out) {
-         if (s.script.user && s.script.group) out.line(name, {*s.script.user, *s.script.group});
-         else if (s.script.user) out.line(name, {*s.script.user});
+         if (s.script.user && s.script.group)
+           out.line(name, {*s.script.user, *s.script.group});
+         else if (s.script.user)
+           out.line(name, {*s.script.user});
        }},
       flag<&S::init_fail>("init_fail"),
   };
@@ -70,8 +75,10 @@ const KeywordTable<TrackFile>& track_file_keywords() {
          if (!context.expect_args(at, 0, 2)) return;
          f.init_file = true;
          for (const auto& word : at.args) {
-           if (word == "overwrite") f.init_overwrite = true;
-           else if (auto value = context.integer(at, "init_file", word, INT32_MIN, INT32_MAX)) f.init_value = *value;
+           if (word == "overwrite")
+             f.init_overwrite = true;
+           else if (auto value = context.integer(at, "init_file", word, INT32_MIN, INT32_MAX))
+             f.init_value = *value;
          }
        },
        [](std::string_view name, const F& f, DumpWriter& out) {
@@ -100,9 +107,12 @@ const KeywordTable<TrackProcess>& track_process_keywords() {
       {"param_match",
        [](const Node& at, P& p, ParseContext& context) {
          if (!context.expect_args(at, 1, 1)) return;
-         if (at.args[0] == "initial") p.param_match = P::ParamMatch::kInitial;
-         else if (at.args[0] == "partial") p.param_match = P::ParamMatch::kPartial;
-         else context.error(at, "'param_match' value '" + at.args[0] + "' is not one of initial partial");
+         if (at.args[0] == "initial")
+           p.param_match = P::ParamMatch::kInitial;
+         else if (at.args[0] == "partial")
+           p.param_match = P::ParamMatch::kPartial;
+         else
+           context.error(at, "'param_match' value '" + at.args[0] + "' is not one of initial partial");
        },
        [](std::string_view name, const P& p, DumpWriter& out) {
          if (p.param_match == P::ParamMatch::kInitial) out.line(name, {"initial"});
@@ -125,7 +135,8 @@ const KeywordTable<GarpGroup>& garp_group_keywords() {
       timer<&G::garp_interval, 0, kSecond>("garp_interval"),
       timer<&G::gna_interval, 0, kSecond>("gna_interval"),
       text<&G::interface>("interface"),
-      {"interfaces", [](const Node& at, G& g, ParseContext&) {
+      {"interfaces",
+       [](const Node& at, G& g, ParseContext&) {
          for (const Node& child : at.children) g.interfaces.push_back(child.keyword);
          for (const auto& word : at.args) g.interfaces.push_back(word);
        },
@@ -211,8 +222,7 @@ void parse_track_process(const Node& statement, Config& config, ParseContext& co
   if (!context.expect_block(statement)) return;
   TrackProcess& process = add_named(statement, config.track_processes, context);
   track_process_keywords().parse(statement.children, process, context, "vrrp_track_process " + process.name);
-  if (process.process.empty())
-    context.error(statement, "vrrp_track_process " + process.name + " has no 'process'");
+  if (process.process.empty()) context.error(statement, "vrrp_track_process " + process.name + " has no 'process'");
 }
 
 void parse_garp_group(const Node& statement, Config& config, ParseContext& context) {

@@ -36,7 +36,8 @@ void check_track_refs(const Config& config, const std::string& owner, const std:
   // keepalived ignores an unknown tracked object with a warning; so do we.
   for (const auto& ref : scripts)
     if (!defined(config.vrrp_scripts, ref.name))
-      warning_at(context, ref.location, owner + ": track_script '" + ref.name + "' is not a defined vrrp_script, ignored");
+      warning_at(context, ref.location,
+                 owner + ": track_script '" + ref.name + "' is not a defined vrrp_script, ignored");
   for (const auto& ref : files)
     if (!defined(config.track_files, ref.name))
       warning_at(context, ref.location, owner + ": track_file '" + ref.name + "' is not a defined track_file, ignored");
@@ -46,7 +47,8 @@ void check_track_refs(const Config& config, const std::string& owner, const std:
                  owner + ": track_process '" + ref.name + "' is not a defined vrrp_track_process, ignored");
   for (const auto& ref : bfds)
     if (!defined(config.bfd_instances, ref.name))
-      warning_at(context, ref.location, owner + ": track_bfd '" + ref.name + "' is not a defined bfd_instance, ignored");
+      warning_at(context, ref.location,
+                 owner + ": track_bfd '" + ref.name + "' is not a defined bfd_instance, ignored");
 }
 
 void validate_instance(Config& config, VrrpInstance& instance, ParseContext& context) {
@@ -64,13 +66,14 @@ void validate_instance(Config& config, VrrpInstance& instance, ParseContext& con
   // RFC 3768 §5.3.7: v2 advertises whole seconds; RFC 5798 §5.2.7: v3 has 12 bits of centiseconds.
   const auto micros = instance.advert_int.count();
   if (version == 3 && micros > 40'950'000)
-    error_at(context, instance.location,
-             owner + ": advert_int " + format_seconds(instance.advert_int) + " is above 40.95 seconds, the VRRPv3 maximum");
+    error_at(
+        context, instance.location,
+        owner + ": advert_int " + format_seconds(instance.advert_int) + " is above 40.95 seconds, the VRRPv3 maximum");
   if (version == 2 && micros % 1'000'000 != 0) {
     const auto rounded = std::max<std::int64_t>(1, (micros + 500'000) / 1'000'000);
     warning_at(context, instance.location,
-               owner + ": VRRPv2 advert_int is whole seconds; " + format_seconds(instance.advert_int) +
-                   " rounded to " + std::to_string(rounded));
+               owner + ": VRRPv2 advert_int is whole seconds; " + format_seconds(instance.advert_int) + " rounded to " +
+                   std::to_string(rounded));
     instance.advert_int = std::chrono::seconds{rounded};
   }
 
@@ -84,8 +87,9 @@ void validate_instance(Config& config, VrrpInstance& instance, ParseContext& con
     warning_at(context, instance.location, owner + " has no virtual_ipaddress");
 
   if (instance.initial_state == VrrpState::kMaster && instance.nopreempt)
-    warning_at(context, instance.location,
-               owner + ": 'nopreempt' has no effect with 'state MASTER'; use 'state BACKUP' for non-preemptive behaviour");
+    warning_at(
+        context, instance.location,
+        owner + ": 'nopreempt' has no effect with 'state MASTER'; use 'state BACKUP' for non-preemptive behaviour");
   if (instance.initial_state == VrrpState::kMaster && instance.preempt_delay.count() != 0)
     warning_at(context, instance.location, owner + ": 'preempt_delay' has no effect with 'state MASTER'");
   if (instance.priority == 255 && instance.initial_state == VrrpState::kBackup)
@@ -120,7 +124,8 @@ void validate_sync_groups(const Config& config, ParseContext& context) {
   std::map<std::string, std::string> group_of_instance;
   for (const auto& group : config.vrrp_sync_groups) {
     const std::string owner = "vrrp_sync_group " + group.name;
-    if (group.members.empty()) error_at(context, group.location, owner + " has no member instances in 'group { }'");
+    if (group.members.empty())
+      error_at(context, group.location, owner + " has no member instances in 'group { }'");
     else if (group.members.size() == 1)
       warning_at(context, group.location, owner + " has only one member instance");
     for (const auto& member : group.members) {
@@ -156,9 +161,9 @@ void validate_vrrp(Config& config, ParseContext& context) {
     // RFC 5798 §5.2.3: a VRID is unique per interface and address family (and per
     // multicast group / unicast peer set, keepalived's extension).
     if (instance.virtual_router_id != 0 && instance.interface && instance.unicast_peers.empty()) {
-      const auto key = std::make_tuple(*instance.interface, instance_is_ipv6(instance),
-                                       instance.mcast_dst_ip ? instance.mcast_dst_ip->to_string() : "",
-                                       instance.virtual_router_id);
+      const auto key =
+          std::make_tuple(*instance.interface, instance_is_ipv6(instance),
+                          instance.mcast_dst_ip ? instance.mcast_dst_ip->to_string() : "", instance.virtual_router_id);
       const auto [it, inserted] = vrid_users.emplace(key, instance.name);
       if (!inserted)
         error_at(context, instance.location,

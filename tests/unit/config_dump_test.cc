@@ -10,8 +10,8 @@
 namespace keel::config {
 namespace {
 
-using ::testing::IsEmpty;
 using testing::errors;
+using ::testing::IsEmpty;
 using testing::load;
 
 TEST(Dump, SmallConfigIsPrintedInNormalForm) {

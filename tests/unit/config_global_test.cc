@@ -9,8 +9,8 @@ namespace keel::config {
 namespace {
 
 using ::testing::ElementsAre;
-using ::testing::IsEmpty;
 using testing::errors;
+using ::testing::IsEmpty;
 using testing::load;
 using testing::messages;
 using testing::warnings;
@@ -125,7 +125,8 @@ TEST(GlobalDefs, BadKeelEngineValuesAreErrors) {
 }
 
 TEST(GlobalDefs, UnknownKeywordWarnsAndDeprecatedOnesNameTheirReplacement) {
-  const auto result = load("global_defs {\n    router_idd X\n    lvs_id LVS_1\n    lvs_sync_daemon_interface veth1\n}\n");
+  const auto result =
+      load("global_defs {\n    router_idd X\n    lvs_id LVS_1\n    lvs_sync_daemon_interface veth1\n}\n");
   EXPECT_THAT(errors(result), IsEmpty());
   EXPECT_THAT(warnings(result),
               ElementsAre("t.conf:2: warning: unknown keyword 'router_idd' in global_defs",
@@ -145,12 +146,11 @@ TEST(GlobalDefs, OutOfRangeAndMalformedValuesAreErrors) {
     lvs_timeouts tcp
 }
 )");
-  EXPECT_THAT(errors(result),
-              ElementsAre("t.conf:2: error: 'vrrp_version' value '4' is out of range 2..3",
-                          "t.conf:3: error: 'vrrp_mcast_group4' has an invalid address '224.0.0.'",
-                          "t.conf:4: error: 'smtp_server' value '70000' is out of range 1..65535",
-                          "t.conf:5: error: 'vrrp_garp_interval' value 'soon' is not a time in seconds",
-                          "t.conf:6: error: 'lvs_timeouts' expects pairs of tcp|tcpfin|udp SECONDS"));
+  EXPECT_THAT(errors(result), ElementsAre("t.conf:2: error: 'vrrp_version' value '4' is out of range 2..3",
+                                          "t.conf:3: error: 'vrrp_mcast_group4' has an invalid address '224.0.0.'",
+                                          "t.conf:4: error: 'smtp_server' value '70000' is out of range 1..65535",
+                                          "t.conf:5: error: 'vrrp_garp_interval' value 'soon' is not a time in seconds",
+                                          "t.conf:6: error: 'lvs_timeouts' expects pairs of tcp|tcpfin|udp SECONDS"));
 }
 
 TEST(TopLevel, NamespaceKeywordsAreAcceptedOutsideGlobalDefs) {
@@ -217,7 +217,8 @@ TEST(StaticRoutes, KeepalivedAndIpRouteForms) {
 }
 
 TEST(StaticRoutes, GwAndOrAreDeprecatedSpellings) {
-  const auto result = load("static_routes {\n 198.19.0.0/24 gw 198.18.0.1\n 198.19.1.0/24 via 198.18.0.1 or 198.18.0.2\n}\n");
+  const auto result =
+      load("static_routes {\n 198.19.0.0/24 gw 198.18.0.1\n 198.19.1.0/24 via 198.18.0.1 or 198.18.0.2\n}\n");
   EXPECT_THAT(errors(result), IsEmpty());
   EXPECT_THAT(warnings(result), ElementsAre("t.conf:2: warning: 'gw' is deprecated, use 'via' instead",
                                             "t.conf:3: warning: 'or' is deprecated, use 'nexthop' instead"));

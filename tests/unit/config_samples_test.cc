@@ -17,8 +17,8 @@ using ::testing::IsEmpty;
 
 const std::filesystem::path kSamples{KEEL_SAMPLES_DIR};
 
-#define SKIP_WITHOUT_SAMPLES()                                                                              \
-  if (!std::filesystem::exists(kSamples / "keepalived.conf.sample"))                                        \
+#define SKIP_WITHOUT_SAMPLES()                                       \
+  if (!std::filesystem::exists(kSamples / "keepalived.conf.sample")) \
   GTEST_SKIP() << "keepalived samples not installed at " << kSamples << " (tools/setup-deps installs them)"
 
 LoadResult load_sample(std::string_view name, std::string config_id = "keel-test") {
@@ -57,7 +57,8 @@ TEST(Samples, EverySampleParsesWithOnlyItsKnownDefectsAsErrors) {
     // conditional_conf needs an id; it is checked with "high" and "low" below.
     const auto result = name == "keepalived.conf.conditional_conf" ? load_sample(name, "high") : load_sample(name);
     const auto defect = known_defects().find(name);
-    const std::vector<std::string> expected = defect == known_defects().end() ? std::vector<std::string>{} : defect->second;
+    const std::vector<std::string> expected =
+        defect == known_defects().end() ? std::vector<std::string>{} : defect->second;
     EXPECT_EQ(located(result, Severity::kError), expected) << name;
     for (const auto& warning : located(result, Severity::kWarning))
       EXPECT_EQ(warning.find("unknown keyword"), std::string::npos) << name << ": " << warning;
@@ -119,8 +120,8 @@ TEST(Samples, RoutesWithKeepalivedSpellings) {
   EXPECT_EQ(routes[6].table, "100");
   // The deprecated spellings are warned about, naming the modern form.
   EXPECT_THAT(located(result, Severity::kWarning),
-              ::testing::IsSupersetOf({"30: 'or' is deprecated, use 'nexthop' instead",
-                                       "32: 'gw' is deprecated, use 'via' instead"}));
+              ::testing::IsSupersetOf(
+                  {"30: 'or' is deprecated, use 'nexthop' instead", "32: 'gw' is deprecated, use 'via' instead"}));
 }
 
 TEST(Samples, LvsSyncdPerInstanceInterfaceBecomesTheGlobalSyncDaemon) {

@@ -118,13 +118,15 @@ TEST(ParseContext, TimerOutOfRangeIsReportedInSeconds) {
   Diagnostics diagnostics;
   ParseContext context{diagnostics};
   EXPECT_FALSE(context.timer(statement("advert_int", {"0.001"}), 0, Duration{10'000}, Duration{255'000'000}));
-  EXPECT_EQ(only_message(diagnostics), "test.conf:7: error: 'advert_int' value '0.001' is out of range 0.01..255 seconds");
+  EXPECT_EQ(only_message(diagnostics),
+            "test.conf:7: error: 'advert_int' value '0.001' is out of range 0.01..255 seconds");
 }
 
 TEST(ParseContext, ScriptSplitsTheQuotedCommandAndTakesUserAndGroup) {
   Diagnostics diagnostics;
   ParseContext context{diagnostics};
-  const auto script = context.script(statement("notify_fault", {"/path/fault.sh VG_1 'two words'", "nobody", "nogroup"}), 0, true);
+  const auto script =
+      context.script(statement("notify_fault", {"/path/fault.sh VG_1 'two words'", "nobody", "nogroup"}), 0, true);
   ASSERT_TRUE(script);
   EXPECT_EQ(script->command, (std::vector<std::string>{"/path/fault.sh", "VG_1", "two words"}));
   EXPECT_EQ(script->user, "nobody");

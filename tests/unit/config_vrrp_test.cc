@@ -9,8 +9,8 @@ namespace keel::config {
 namespace {
 
 using ::testing::ElementsAre;
-using ::testing::IsEmpty;
 using testing::errors;
+using ::testing::IsEmpty;
 using testing::load;
 using testing::messages;
 using testing::warnings;
@@ -159,26 +159,34 @@ TEST(VrrpInstance, AuthenticationAndUnicastPeers) {
 }
 
 TEST(VrrpInstance, VridZeroAndTwoHundredFiftySixAreErrors) {
-  const auto zero = load("vrrp_instance A {\n interface veth0\n virtual_router_id 0\n virtual_ipaddress {\n 198.18.0.1\n }\n}\n");
+  const auto zero =
+      load("vrrp_instance A {\n interface veth0\n virtual_router_id 0\n virtual_ipaddress {\n 198.18.0.1\n }\n}\n");
   EXPECT_THAT(errors(zero), ElementsAre("t.conf:3: error: 'virtual_router_id' value '0' is out of range 1..255",
                                         "t.conf:1: error: vrrp_instance A has no virtual_router_id"));
-  const auto high = load("vrrp_instance A {\n interface veth0\n virtual_router_id 256\n virtual_ipaddress {\n 198.18.0.1\n }\n}\n");
+  const auto high =
+      load("vrrp_instance A {\n interface veth0\n virtual_router_id 256\n virtual_ipaddress {\n 198.18.0.1\n }\n}\n");
   EXPECT_THAT(errors(high), ElementsAre("t.conf:3: error: 'virtual_router_id' value '256' is out of range 1..255",
                                         "t.conf:1: error: vrrp_instance A has no virtual_router_id"));
 }
 
 TEST(VrrpInstance, PriorityZeroIsReservedForResigningMasters) {
-  const auto result = load("vrrp_instance A {\n interface veth0\n virtual_router_id 9\n priority 0\n virtual_ipaddress {\n 198.18.0.1\n }\n}\n");
+  const auto result = load(
+      "vrrp_instance A {\n interface veth0\n virtual_router_id 9\n priority 0\n virtual_ipaddress {\n 198.18.0.1\n "
+      "}\n}\n");
   EXPECT_THAT(errors(result), ElementsAre("t.conf:4: error: 'priority' value '0' is out of range 1..255"));
 }
 
 TEST(VrrpInstance, BadVirtualAddressIsAnErrorNamingTheBlock) {
-  const auto result = load("vrrp_instance A {\n interface veth0\n virtual_router_id 9\n virtual_ipaddress {\n 198.18.0./24\n }\n}\n");
-  EXPECT_THAT(errors(result), ElementsAre("t.conf:5: error: 'virtual_ipaddress' has an invalid address '198.18.0./24'"));
+  const auto result =
+      load("vrrp_instance A {\n interface veth0\n virtual_router_id 9\n virtual_ipaddress {\n 198.18.0./24\n }\n}\n");
+  EXPECT_THAT(errors(result),
+              ElementsAre("t.conf:5: error: 'virtual_ipaddress' has an invalid address '198.18.0./24'"));
 }
 
 TEST(VrrpInstance, UnknownKeywordWarnsNamingItsBlockAndParsingGoesOn) {
-  const auto result = load("vrrp_instance A {\n interface veth0\n frobnicate 3\n virtual_router_id 9\n virtual_ipaddress {\n 198.18.0.1\n }\n}\n");
+  const auto result = load(
+      "vrrp_instance A {\n interface veth0\n frobnicate 3\n virtual_router_id 9\n virtual_ipaddress {\n 198.18.0.1\n "
+      "}\n}\n");
   EXPECT_THAT(errors(result), IsEmpty());
   EXPECT_THAT(warnings(result), ElementsAre("t.conf:3: warning: unknown keyword 'frobnicate' in vrrp_instance A"));
   EXPECT_EQ(result.config.vrrp_instances.at(0).virtual_router_id, 9);
@@ -333,9 +341,10 @@ vrrp_instance A {
  }
 }
 )");
-  EXPECT_THAT(errors(result),
-              ElementsAre("t.conf:4: error: vrrp_instance A: authentication is not allowed with strict_mode / vrrp_strict",
-                          "t.conf:4: error: vrrp_instance A: unicast_peer is not allowed with strict_mode / vrrp_strict"));
+  EXPECT_THAT(
+      errors(result),
+      ElementsAre("t.conf:4: error: vrrp_instance A: authentication is not allowed with strict_mode / vrrp_strict",
+                  "t.conf:4: error: vrrp_instance A: unicast_peer is not allowed with strict_mode / vrrp_strict"));
 }
 
 TEST(VrrpSyncGroup, MembersTrackingAndNotifyLandInTheModel) {
@@ -430,8 +439,9 @@ TEST(VrrpScript, UserGroupTimeoutAndInitFail) {
 }
 
 TEST(TrackFile, FileWeightAndInitFile) {
-  const auto result = load("track_file tf {\n file \"/run/keel/tf\"\n weight -10\n init_file 5 overwrite\n}\n"
-                           "vrrp_track_file old {\n file /run/old\n}\n");
+  const auto result = load(
+      "track_file tf {\n file \"/run/keel/tf\"\n weight -10\n init_file 5 overwrite\n}\n"
+      "vrrp_track_file old {\n file /run/old\n}\n");
   EXPECT_THAT(warnings(result),
               ElementsAre("t.conf:6: warning: 'vrrp_track_file' is deprecated, use 'track_file' instead"));
   ASSERT_EQ(result.config.track_files.size(), 2u);
@@ -456,7 +466,8 @@ TEST(TrackProcess, AllKeywords) {
 }
 
 TEST(GarpGroup, IntervalsAndInterfaces) {
-  const auto result = load("garp_group {\n garp_interval 0.001\n gna_interval 0.002\n interfaces {\n veth0\n veth1\n }\n}\n");
+  const auto result =
+      load("garp_group {\n garp_interval 0.001\n gna_interval 0.002\n interfaces {\n veth0\n veth1\n }\n}\n");
   EXPECT_THAT(messages(result), IsEmpty());
   const GarpGroup& group = result.config.garp_groups.at(0);
   EXPECT_EQ(group.garp_interval, Duration{1000});

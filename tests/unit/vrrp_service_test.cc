@@ -132,7 +132,8 @@ class FakeWire {
 };
 
 FakeChannel::~FakeChannel() { wire_.forget(this); }
-IoResult<> FakeChannel::send(std::span<const std::byte> message, const IpAddress& source, const IpAddress& destination) {
+IoResult<> FakeChannel::send(std::span<const std::byte> message, const IpAddress& source,
+                             const IpAddress& destination) {
   wire_.transmit(this, message, source, destination);
   return {};
 }
@@ -193,12 +194,14 @@ class FakeScripts final : public ScriptRunner {
  public:
   explicit FakeScripts(FakeReactor& reactor) : reactor_(reactor) {}
   std::unique_ptr<Handle> run(const config::Script& script, std::vector<std::string> args,
-                              std::optional<config::Duration>, std::function<void(const ScriptExit&)> on_exit) override {
+                              std::optional<config::Duration>,
+                              std::function<void(const ScriptExit&)> on_exit) override {
     std::string line = script.command.front();
     for (const auto& arg : args) line += " " + arg;
     runs.push_back(line);
     const int status = exit_status[script.command.front()];
-    return reactor_.at(reactor_.now() + 10ms, [on_exit, status](TimePoint) { on_exit(ScriptExit{.exit_status = status}); });
+    return reactor_.at(reactor_.now() + 10ms,
+                       [on_exit, status](TimePoint) { on_exit(ScriptExit{.exit_status = status}); });
   }
   std::map<std::string, int> exit_status;
   std::vector<std::string> runs;
@@ -235,7 +238,8 @@ vrrp_instance VI_1 {
     virtual_ipaddress {
         198.18.0.100/24
     }
-)" + extra + "}\n";
+)" + extra +
+         "}\n";
 }
 
 // One keeld VRRP process: its configuration, fake kernel and the real service.

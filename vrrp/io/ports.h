@@ -72,7 +72,7 @@ class AdvertChannel {
 struct InterfaceInfo {
   int ifindex = 0;
   std::string name;
-  bool up = false;       // IFF_UP and carrier (IFF_RUNNING)
+  bool up = false;  // IFF_UP and carrier (IFF_RUNNING)
   std::array<std::uint8_t, 6> mac{};
   std::vector<config::IpPrefix> addresses;
 };

@@ -16,8 +16,7 @@ bool is_link_local_v6(const IpAddress& address) {
 }
 
 config::Family instance_family(const config::VrrpInstance& instance) {
-  if (!instance.virtual_ipaddress.empty())
-    return instance.virtual_ipaddress.front().prefix.address.family;
+  if (!instance.virtual_ipaddress.empty()) return instance.virtual_ipaddress.front().prefix.address.family;
   if (!instance.unicast_peers.empty()) return instance.unicast_peers.front().address.family;
   return instance.native_ipv6 ? config::Family::kIpv6 : config::Family::kIpv4;
 }
@@ -106,9 +105,10 @@ void InstanceDriver::receive(const Advert& advert, const RxMeta& meta) {
     return;
   }
   if (checked->any()) log(LogLevel::kInfo, name() + ": " + format_warning_log(*checked, advert, meta, instance_view));
-  handle(AdvertReceived{.priority = advert.priority,
-                        .advert_interval = std::chrono::duration_cast<std::chrono::nanoseconds>(advert_interval(advert)),
-                        .source = meta.source});
+  handle(
+      AdvertReceived{.priority = advert.priority,
+                     .advert_interval = std::chrono::duration_cast<std::chrono::nanoseconds>(advert_interval(advert)),
+                     .source = meta.source});
 }
 
 bool InstanceDriver::tracks(TrackerKind kind, const std::string& name) const {
@@ -134,8 +134,10 @@ void InstanceDriver::recompute_tracking() {
   if (result.fault != tracking_fault_) {
     const auto previous = tracking_fault_;
     tracking_fault_ = result.fault;
-    if (result.fault) log(LogLevel::kWarning, name() + ": FAULT: " + *result.fault);
-    else log(LogLevel::kNotice, name() + ": fault cleared: " + previous.value_or(""));
+    if (result.fault)
+      log(LogLevel::kWarning, name() + ": FAULT: " + *result.fault);
+    else
+      log(LogLevel::kNotice, name() + ": fault cleared: " + previous.value_or(""));
     if (fault_sink_) {
       fault_sink_(*this, result.fault);
     } else if (result.fault) {
@@ -167,8 +169,8 @@ void InstanceDriver::execute(const Actions& actions) {
                    },
                    [&](const WantsMaster&) {},
                    [&](const StateChanged& a) {
-                     log(LogLevel::kNotice, fmt::format("{}: {} -> {} ({})", name(), to_string(a.from),
-                                                        to_string(a.to), a.reason));
+                     log(LogLevel::kNotice,
+                         fmt::format("{}: {} -> {} ({})", name(), to_string(a.from), to_string(a.to), a.reason));
                    },
                    [&](const LogLine& a) { log(LogLevel::kInfo, a.text); },
                },
@@ -191,8 +193,8 @@ Advert InstanceDriver::build_advert(int priority) const {
     advert.auth_type = instance_.auth_type == config::AuthType::kPass ? AuthType::kPass : AuthType::kNone;
     if (advert.auth_type == AuthType::kPass) advert.auth_data = auth_key_;
   } else {
-    advert.max_adver_int_cs = static_cast<std::uint16_t>(
-        std::clamp<std::int64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(interval).count() / 10, 1, 4095));
+    advert.max_adver_int_cs = static_cast<std::uint16_t>(std::clamp<std::int64_t>(
+        std::chrono::duration_cast<std::chrono::milliseconds>(interval).count() / 10, 1, 4095));
   }
   if (instance_.old_unicast_checksum && !instance_.old_unicast_checksum_never)
     advert.checksum_style = ChecksumStyle::kMulticastPseudoHeader;
@@ -264,15 +266,25 @@ void InstanceDriver::notify(RouterState state, int priority) {
   const auto& scripts = instance_.notify;
   const std::optional<config::Script>* specific = nullptr;
   switch (state) {
-    case RouterState::kMaster: specific = &scripts.master; break;
-    case RouterState::kBackup: specific = &scripts.backup; break;
-    case RouterState::kFault: specific = &scripts.fault; break;
-    case RouterState::kStop: specific = &scripts.stop; break;
-    default: break;
+    case RouterState::kMaster:
+      specific = &scripts.master;
+      break;
+    case RouterState::kBackup:
+      specific = &scripts.backup;
+      break;
+    case RouterState::kFault:
+      specific = &scripts.fault;
+      break;
+    case RouterState::kStop:
+      specific = &scripts.stop;
+      break;
+    default:
+      break;
   }
   if (specific && *specific) run_script(**specific, {});
   // keepalived's "notify": the configured arguments, then INSTANCE, name, state, priority.
-  if (scripts.any) run_script(*scripts.any, {"INSTANCE", name(), std::string{to_string(state)}, std::to_string(priority)});
+  if (scripts.any)
+    run_script(*scripts.any, {"INSTANCE", name(), std::string{to_string(state)}, std::to_string(priority)});
 }
 
 void InstanceDriver::run_script(const config::Script& script, std::vector<std::string> args) {

@@ -18,7 +18,8 @@ constexpr int kReceiveBatch = 64;
 // loop simple and is cheap at this rate).
 constexpr auto kFilePollInterval = std::chrono::seconds{1};
 
-bool referenced(const config::Config& config, const std::string& name, std::vector<config::TrackRef> config::VrrpInstance::*list,
+bool referenced(const config::Config& config, const std::string& name,
+                std::vector<config::TrackRef> config::VrrpInstance::*list,
                 std::vector<config::TrackRef> config::VrrpSyncGroup::*group_list) {
   for (const auto& instance : config.vrrp_instances)
     for (const auto& ref : instance.*list)
@@ -42,16 +43,16 @@ VrrpService::VrrpService(const config::Config& config, VrrpPorts ports, ChannelO
     : config_(config), ports_(ports), open_channel_(std::move(open_channel)) {
   for (const auto& instance : config.vrrp_instances) {
     drivers_.push_back(std::make_unique<InstanceDriver>(
-        config, instance, ports, [this](InstanceDriver& driver, const Actions& actions) { on_actions(driver, actions); }));
+        config, instance, ports,
+        [this](InstanceDriver& driver, const Actions& actions) { on_actions(driver, actions); }));
   }
   for (const auto& group_config : config.vrrp_sync_groups) {
     auto group = std::make_unique<Group>(Group{SyncGroup{group_config.name, group_config.members}, {}});
     for (const auto& member : group_config.members) group->members.push_back(find(member));
     if (std::find(group->members.begin(), group->members.end(), nullptr) != group->members.end()) continue;
     for (auto* member : group->members)
-      member->set_fault_sink([this](InstanceDriver& driver, const std::optional<std::string>& fault) {
-        on_group_fault(driver, fault);
-      });
+      member->set_fault_sink(
+          [this](InstanceDriver& driver, const std::optional<std::string>& fault) { on_group_fault(driver, fault); });
     groups_.push_back(std::move(group));
   }
   for (const auto& script : config.vrrp_scripts) {
@@ -234,9 +235,9 @@ void VrrpService::on_link_change(const InterfaceInfo& interface, bool removed) {
       if (auto opened = open(*channel); !opened)
         log(LogLevel::kWarning, fmt::format("VRRP socket on {}: {}", interface.name, opened.error().message));
       else
-        log(LogLevel::kNotice, fmt::format("VRRP socket on {} re-opened (ifindex {})", interface.name, interface.ifindex));
-      for (auto* driver : channel->instances)
-        driver->attach_channel(channel->channel.get());
+        log(LogLevel::kNotice,
+            fmt::format("VRRP socket on {} re-opened (ifindex {})", interface.name, interface.ifindex));
+      for (auto* driver : channel->instances) driver->attach_channel(channel->channel.get());
     }
   }
   for (auto& driver : drivers_) {
@@ -258,8 +259,8 @@ void VrrpService::schedule_script(ScriptCheck& check, TimePoint when) {
 void VrrpService::run_script(ScriptCheck& check) {
   ScriptCheck* raw = &check;
   const auto started = ports_.reactor.now();
-  check.running = ports_.scripts.run(
-      check.script->script, {}, check.script->timeout, [this, raw, started](const ScriptExit& exit) {
+  check.running =
+      ports_.scripts.run(check.script->script, {}, check.script->timeout, [this, raw, started](const ScriptExit& exit) {
         const bool success = !exit.timed_out && exit.signal == 0 && exit.exit_status == 0;
         if (const auto changed = raw->tracker.record(success)) {
           log(LogLevel::kNotice, fmt::format("VRRP_Script({}) {}", raw->script->name,
@@ -279,7 +280,8 @@ void VrrpService::poll_file(FileCheck& check) {
     broadcast(TrackerKind::kFile, check.file->name, TrackerStatus::kUp, effective.value_or(0));
   }
   FileCheck* raw = &check;
-  check.timer = ports_.reactor.at(ports_.reactor.now() + kFilePollInterval, [this, raw](TimePoint) { poll_file(*raw); });
+  check.timer =
+      ports_.reactor.at(ports_.reactor.now() + kFilePollInterval, [this, raw](TimePoint) { poll_file(*raw); });
 }
 
 std::vector<std::string> VrrpService::status() const {

@@ -25,8 +25,8 @@ struct ChannelSpec {
   int ifindex = 0;
   config::Family family = config::Family::kIpv4;
   bool unicast = false;
-  IpAddress multicast_group;         // multicast mode: joined on the interface
-  std::optional<IpAddress> source;   // mcast_src_ip / unicast_src_ip
+  IpAddress multicast_group;        // multicast mode: joined on the interface
+  std::optional<IpAddress> source;  // mcast_src_ip / unicast_src_ip
   std::optional<int> unicast_ttl;
   friend bool operator==(const ChannelSpec&, const ChannelSpec&) = default;
 };
