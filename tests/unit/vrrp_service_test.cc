@@ -41,9 +41,9 @@ class FakeReactor final : public Reactor {
     return std::make_unique<Entry>(*this, 0);
   }
   void readable(int fd) {
-    at(now_, [this, fd](TimePoint) {
+    deliveries_.push_back(at(now_, [this, fd](TimePoint) {
       if (auto found = readers_.find(fd); found != readers_.end()) found->second();
-    }).release();
+    }));
   }
   // Fires due timers in deadline order (ties in arming order) until `end`.
   void run_until(TimePoint end) {
@@ -72,6 +72,7 @@ class FakeReactor final : public Reactor {
   std::uint64_t next_id_ = 1;
   std::map<std::uint64_t, Timer> timers_;
   std::map<int, std::function<void()>> readers_;
+  std::vector<std::unique_ptr<Handle>> deliveries_;
 };
 
 class FakeWire;
