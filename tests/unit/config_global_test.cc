@@ -264,8 +264,8 @@ TEST(StaticRules, AllRuleOptions) {
 }
 
 TEST(StaticRules, InvalidPrefixIsAnErrorWithItsLine) {
-  const auto result = load("static_rules {\n    from 192.168.100.0/24 table 1\n    to 192.168.100./24 table 1\n}\n");
-  EXPECT_THAT(errors(result), ElementsAre("t.conf:3: error: 'static_rules' has an invalid address '192.168.100./24'"));
+  const auto result = load("static_rules {\n    from 198.18.100.0/24 table 1\n    to 198.18.100./24 table 1\n}\n");
+  EXPECT_THAT(errors(result), ElementsAre("t.conf:3: error: 'static_rules' has an invalid address '198.18.100./24'"));
   EXPECT_EQ(result.config.static_rules.size(), 1u);
 }
 
