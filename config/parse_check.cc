@@ -77,7 +77,7 @@ constexpr Keyword<Checker> kDnsName{"name",
                                     },
                                     [](std::string_view keyword, const Checker& checker, DumpWriter& out) {
                                       const auto& name = std::get<DnsCheck>(checker.detail).name;
-                                      if (name != DnsCheck{}.name) out.line(keyword, {DumpWriter::quote(name)});
+                                      if (name != DnsCheck{}.name) out.line(keyword, {name});
                                     }};
 
 // ---- UDP_CHECK: hex strings as keepalived's read_hex_str() reads them. Words are
@@ -193,9 +193,9 @@ void dump_misc_user(std::string_view keyword, const Checker& checker, DumpWriter
   const auto& script = std::get<MiscCheck>(checker.detail).script;
   if (!script.user) return;
   if (script.group)
-    out.line(keyword, {DumpWriter::quote(*script.user), DumpWriter::quote(*script.group)});
+    out.line(keyword, {*script.user, *script.group});
   else
-    out.line(keyword, {DumpWriter::quote(*script.user)});
+    out.line(keyword, {*script.user});
 }
 
 constexpr Keyword<Checker> kMiscPath{"misc_path", parse_misc_path, dump_misc_path};

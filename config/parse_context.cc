@@ -239,20 +239,20 @@ void DumpWriter::indent() { text_.append(static_cast<std::size_t>(depth_) * 4, '
 
 void DumpWriter::line(std::string_view keyword, std::initializer_list<std::string_view> args) {
   indent();
-  text_ += keyword;
+  text_ += quote(keyword);  // block lists write user words in the keyword position
   for (auto arg : args) {
     text_ += ' ';
-    text_ += arg;
+    text_ += quote(arg);
   }
   text_ += '\n';
 }
 
 void DumpWriter::line(std::string_view keyword, const std::vector<std::string>& args) {
   indent();
-  text_ += keyword;
+  text_ += quote(keyword);  // block lists write user words in the keyword position
   for (const auto& arg : args) {
     text_ += ' ';
-    text_ += arg;
+    text_ += quote(arg);
   }
   text_ += '\n';
 }
@@ -271,30 +271,64 @@ void DumpWriter::close() {
 }
 
 std::string DumpWriter::quote(std::string_view word) {
-  bool needs_quotes = word.empty();
+  // Anything the lexer would treat specially (separators, quotes, escapes, comments,
+  // braces, parameters, line control characters) forces quotes; a leading '@' or '~'
+  // would read as a conditional or a sequence.
+  bool needs_quotes = word.empty() || word[0] == '@' || word[0] == '~';
   for (char c : word) {
-    if (c == ' ' || c == '\t' || c == '"' || c == '\'' || c == '#' || c == '!' || c == '{' || c == '}' || c == '\\' ||
-        c == '$')
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte <= ' ' || byte == 0x7f || c == '"' || c == '\'' || c == '#' || c == '!' || c == '{' || c == '}' ||
+        c == '\\' || c == '$')
       needs_quotes = true;
   }
-  if (!word.empty() && (word[0] == '@' || word[0] == '~')) needs_quotes = true;
   if (!needs_quotes) return std::string{word};
   std::string out = "\"";
   for (char c : word) {
-    if (c == '"' || c == '\\') out += '\\';
-    out += c;
+    const auto byte = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (byte < ' ' || byte == 0x7f) {
+      // Three octal digits always: the lexer reads at most three, so a digit that
+      // follows cannot be swallowed (a \x escape would take every hex digit after it).
+      out += '\\';
+      out += static_cast<char>('0' + (byte >> 6));
+      out += static_cast<char>('0' + ((byte >> 3) & 7));
+      out += static_cast<char>('0' + (byte & 7));
+    } else {
+      out += c;
+    }
   }
   out += '"';
   return out;
 }
 
+namespace {
+
+// One command word as split_command_line() reads it back: adjacent quoted pieces join
+// into one word, so a single quote inside is written as '"'"'.
+std::string command_word(std::string_view word) {
+  if (!word.empty() && word.find_first_of(" \t'\"") == std::string_view::npos) return std::string{word};
+  std::string out = "'";
+  for (char c : word) {
+    if (c == '\'')
+      out += "'\"'\"'";
+    else
+      out += c;
+  }
+  out += '\'';
+  return out;
+}
+
+}  // namespace
+
 void dump_script(std::string_view keyword, const Script& script, DumpWriter& out) {
   std::string command;
   for (const auto& word : script.command) {
     if (!command.empty()) command += ' ';
-    command += word.find_first_of(" \t") == std::string::npos ? word : "'" + word + "'";
+    command += command_word(word);
   }
-  std::vector<std::string> args{DumpWriter::quote(command)};
+  std::vector<std::string> args{command};
   if (script.user) args.push_back(*script.user);
   if (script.group) args.push_back(*script.group);
   out.line(keyword, args);

@@ -61,6 +61,8 @@ std::vector<std::string> split_command_line(std::string_view text);
 // Writes keepalived.conf text, indented four spaces per block level.
 class DumpWriter {
  public:
+  // Every word is quoted as the lexer needs (quote()), the keyword too: block lists such
+  // as track_script { NAME } write user words in the keyword position.
   void line(std::string_view keyword, std::initializer_list<std::string_view> args = {});
   void line(std::string_view keyword, const std::vector<std::string>& args);
   void open(std::string_view header);  // "header {"
@@ -221,9 +223,9 @@ constexpr Keyword<OwnerOf<M>> text(std::string_view name) {
           [](std::string_view keyword, const OwnerOf<M>& target, DumpWriter& out) {
             if (!differs_from_default<M>(target)) return;
             if constexpr (std::is_same_v<ValueOf<M>, std::string>) {
-              out.line(keyword, {DumpWriter::quote(target.*M)});
+              out.line(keyword, {target.*M});
             } else {
-              if (target.*M) out.line(keyword, {DumpWriter::quote(*(target.*M))});
+              if (target.*M) out.line(keyword, {*(target.*M)});
             }
           }};
 }
@@ -243,7 +245,7 @@ constexpr Keyword<OwnerOf<M>> words(std::string_view name) {
           [](std::string_view keyword, const OwnerOf<M>& target, DumpWriter& out) {
             if ((target.*M).empty()) return;
             std::vector<std::string> quoted;
-            for (const auto& word : target.*M) quoted.push_back(DumpWriter::quote(word));
+            for (const auto& word : target.*M) quoted.push_back(word);
             out.line(keyword, quoted);
           }};
 }
@@ -255,7 +257,7 @@ constexpr Keyword<OwnerOf<M>> block_words(std::string_view name) {
   return {name, words<M>(name).parse, [](std::string_view keyword, const OwnerOf<M>& target, DumpWriter& out) {
             if ((target.*M).empty()) return;
             out.open(keyword);
-            for (const auto& word : target.*M) out.line(DumpWriter::quote(word));
+            for (const auto& word : target.*M) out.line(word);
             out.close();
           }};
 }

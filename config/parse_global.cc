@@ -38,7 +38,7 @@ Keyword<G> flag_with_optional_name(std::string_view keyword) {
           [](std::string_view name, const G& g, DumpWriter& out) {
             if (!(g.*Flag)) return;
             if (g.*Name)
-              out.line(name, {DumpWriter::quote(*(g.*Name))});
+              out.line(name, {*(g.*Name)});
             else
               out.line(name);
           }};

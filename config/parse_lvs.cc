@@ -185,7 +185,11 @@ void parse_sorry_server(const Node& at, VirtualServer& server, ParseContext& con
 void dump_sorry_server(std::string_view keyword, const VirtualServer& server, DumpWriter& out) {
   if (!server.sorry_server) return;
   const SorryServer& sorry = *server.sorry_server;
-  out.line(keyword, {server_words(sorry.address, sorry.port)});
+  const std::string address = sorry.address.to_string();
+  if (sorry.port == 0)
+    out.line(keyword, {address});
+  else
+    out.line(keyword, {address, std::to_string(sorry.port)});
   if (sorry.inhibit) out.line("sorry_server_inhibit");
   if (sorry.lvs_method) out.line("sorry_server_lvs_method", lvs::format_forwarding(*sorry.lvs_method));
 }

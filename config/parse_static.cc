@@ -107,7 +107,7 @@ void dump_static(const Config& config, DumpWriter& out) {
     out.close();
   }
   for (const auto& group : config.track_groups) {
-    out.open("track_group " + group.name);
+    out.open("track_group " + DumpWriter::quote(group.name));
     out.open("group");
     for (const auto& name : group.instances) out.line(name);
     out.close();

@@ -87,7 +87,7 @@ void dump_authentication(std::string_view name, const I& instance, DumpWriter& o
   if (instance.auth_type == AuthType::kNone) return;
   out.open(name);
   out.line("auth_type", {instance.auth_type == AuthType::kPass ? "PASS" : "AH"});
-  if (!instance.auth_pass.empty()) out.line("auth_pass", {DumpWriter::quote(instance.auth_pass)});
+  if (!instance.auth_pass.empty()) out.line("auth_pass", {instance.auth_pass});
   out.close();
 }
 
@@ -336,7 +336,7 @@ void parse_vrrp_instance(const Node& statement, Config& config, ParseContext& co
 void dump_vrrp(const Config& config, DumpWriter& out) {
   dump_vrrp_tracking(config, out);
   for (const auto& instance : config.vrrp_instances) {
-    out.open("vrrp_instance " + instance.name);
+    out.open("vrrp_instance " + DumpWriter::quote(instance.name));
     instance_keywords().dump(instance, out);
     out.close();
   }

@@ -101,7 +101,7 @@ const KeywordTable<TrackProcess>& track_process_keywords() {
        },
        [](std::string_view name, const P& p, DumpWriter& out) {
          std::vector<std::string> args;
-         for (const auto& word : p.process) args.push_back(DumpWriter::quote(word));
+         for (const auto& word : p.process) args.push_back(word);
          if (!args.empty()) out.line(name, args);
        }},
       {"param_match",
@@ -243,17 +243,17 @@ void parse_vrrp_sync_group(const Node& statement, Config& config, ParseContext& 
 
 void dump_vrrp_tracking(const Config& config, DumpWriter& out) {
   for (const auto& script : config.vrrp_scripts) {
-    out.open("vrrp_script " + script.name);
+    out.open("vrrp_script " + DumpWriter::quote(script.name));
     vrrp_script_keywords().dump(script, out);
     out.close();
   }
   for (const auto& file : config.track_files) {
-    out.open("track_file " + file.name);
+    out.open("track_file " + DumpWriter::quote(file.name));
     track_file_keywords().dump(file, out);
     out.close();
   }
   for (const auto& process : config.track_processes) {
-    out.open("vrrp_track_process " + process.name);
+    out.open("vrrp_track_process " + DumpWriter::quote(process.name));
     track_process_keywords().dump(process, out);
     out.close();
   }
@@ -263,7 +263,7 @@ void dump_vrrp_tracking(const Config& config, DumpWriter& out) {
     out.close();
   }
   for (const auto& group : config.vrrp_sync_groups) {
-    out.open("vrrp_sync_group " + group.name);
+    out.open("vrrp_sync_group " + DumpWriter::quote(group.name));
     sync_group_keywords().dump(group, out);
     out.close();
   }

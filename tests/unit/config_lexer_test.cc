@@ -125,10 +125,10 @@ TEST(ConfigLexer, BlankAndCommentOnlyLinesProduceNothing) {
 // ---- words and quotes ----
 
 TEST(ConfigLexer, WordsAreSplitOnSpacesAndTabs) {
-  const Lexed r = lex("  virtual_server\t10.0.0.1   80\n");
+  const Lexed r = lex("  virtual_server\t198.18.0.1   80\n");
   ASSERT_EQ(r.tree.statements.size(), 1U);
   EXPECT_EQ(r.tree.statements[0].keyword, "virtual_server");
-  EXPECT_EQ(r.tree.statements[0].args, (std::vector<std::string>{"10.0.0.1", "80"}));
+  EXPECT_EQ(r.tree.statements[0].args, (std::vector<std::string>{"198.18.0.1", "80"}));
 }
 
 TEST(ConfigLexer, AdjacentQuotedAndUnquotedPartsJoinIntoOneWord) {
@@ -219,8 +219,8 @@ TEST(ConfigLexer, StatementsShareALineInsideBraces) {
 TEST(ConfigLexer, WordsAfterAClosingBraceStartANewStatement) { EXPECT_EQ(shape(lex("a { b } c d\n")), "a { b }; c d"); }
 
 TEST(ConfigLexer, BraceOnTheNextLineOpensTheBlockOfThePreviousStatement) {
-  const Lexed r = lex("virtual_server 10.0.0.1 80\n\n# comment\n{\n  delay_loop 6\n}\n");
-  EXPECT_EQ(shape(r), "virtual_server 10.0.0.1 80 { delay_loop 6 }");
+  const Lexed r = lex("virtual_server 198.18.0.1 80\n\n# comment\n{\n  delay_loop 6\n}\n");
+  EXPECT_EQ(shape(r), "virtual_server 198.18.0.1 80 { delay_loop 6 }");
   EXPECT_TRUE(r.diagnostics.all().empty());
   EXPECT_EQ(r.tree.statements[0].location.line, 1U);
 }
@@ -233,8 +233,8 @@ TEST(ConfigLexer, EmptyBlockIsABlock) {
 }
 
 TEST(ConfigLexer, BlocksNestAndNodesKnowTheirFileAndLine) {
-  const Lexed r = lex("vrrp_instance VI_1 {\n  state MASTER\n  virtual_ipaddress {\n    10.0.0.1\n  }\n}\nnext\n");
-  EXPECT_EQ(shape(r), "vrrp_instance VI_1 { state MASTER; virtual_ipaddress { 10.0.0.1 } }; next");
+  const Lexed r = lex("vrrp_instance VI_1 {\n  state MASTER\n  virtual_ipaddress {\n    198.18.0.1\n  }\n}\nnext\n");
+  EXPECT_EQ(shape(r), "vrrp_instance VI_1 { state MASTER; virtual_ipaddress { 198.18.0.1 } }; next");
   const Node& vip = r.tree.statements[0].children[1].children[0];
   EXPECT_EQ(vip.location.to_string(), "test.conf:4");
   EXPECT_EQ(r.tree.statements[1].location.to_string(), "test.conf:7");
@@ -303,7 +303,7 @@ TEST(ConfigLexer, DefinitionIsSubstitutedInLaterLines) {
 }
 
 TEST(ConfigLexer, BracedReferenceNeedsNoSpaceAfterIt) {
-  EXPECT_EQ(shape(lex("$NET=10.1\nip ${NET}.0.1/24 ${NET},x\n")), "ip 10.1.0.1/24 10.1,x");
+  EXPECT_EQ(shape(lex("$NET=198.18\nip ${NET}.0.1/24 ${NET},x\n")), "ip 198.18.0.1/24 198.18,x");
 }
 
 TEST(ConfigLexer, UnbracedReferenceMustBeFollowedBySpaceCommaParenthesisOrTheEnd) {
@@ -312,9 +312,9 @@ TEST(ConfigLexer, UnbracedReferenceMustBeFollowedBySpaceCommaParenthesisOrTheEnd
 
 TEST(ConfigLexer, SubstitutionIsRecursiveAndUsesTheValueAtTimeOfUse) {
   const Lexed r =
-      lex("$ADDRESS_BASE=10.2.${ADDRESS_BASE_SUB}\n$ADDRESS_BASE_SUB=0\n${ADDRESS_BASE}.100/32\n"
+      lex("$ADDRESS_BASE=198.18.${ADDRESS_BASE_SUB}\n$ADDRESS_BASE_SUB=0\n${ADDRESS_BASE}.100/32\n"
           "$ADDRESS_BASE_SUB=10\n${ADDRESS_BASE}.100/32\n");
-  EXPECT_EQ(shape(r), "10.2.0.100/32; 10.2.10.100/32");
+  EXPECT_EQ(shape(r), "198.18.0.100/32; 198.18.10.100/32");
 }
 
 TEST(ConfigLexer, EmptyDefinitionIsAllowed) { EXPECT_EQ(shape(lex("$E=\nx a${E}b\n")), "x ab"); }
@@ -379,7 +379,7 @@ vrrp_instance VI_${NUM} { \
     @high priority 130 \
     @low priority 120 \
     virtual_ipaddress { \
-        10.0.${NUM}.254/24 \
+        198.18.${NUM}.254/24 \
     } \
 }
 
@@ -393,23 +393,23 @@ $INSTANCE
 TEST(ConfigLexer, MultiLineDefinitionExpandsToSeveralLines) {
   const Lexed high = lex(kInstanceTemplate, with_id("high"));
   EXPECT_EQ(shape(high),
-            "vrrp_instance VI_0 { interface eth0.0; priority 130; virtual_ipaddress { 10.0.0.254/24 } }; "
-            "vrrp_instance VI_1 { interface eth0.1; priority 130; virtual_ipaddress { 10.0.1.254/24 } }");
+            "vrrp_instance VI_0 { interface eth0.0; priority 130; virtual_ipaddress { 198.18.0.254/24 } }; "
+            "vrrp_instance VI_1 { interface eth0.1; priority 130; virtual_ipaddress { 198.18.1.254/24 } }");
   EXPECT_TRUE(high.diagnostics.all().empty());
   // Generated lines carry the line of the use.
   EXPECT_EQ(high.tree.statements[1].children[0].location.line, 15U);
   EXPECT_EQ(shape(lex(kInstanceTemplate, with_id("low"))),
-            "vrrp_instance VI_0 { interface eth0.0; priority 120; virtual_ipaddress { 10.0.0.254/24 } }; "
-            "vrrp_instance VI_1 { interface eth0.1; priority 120; virtual_ipaddress { 10.0.1.254/24 } }");
+            "vrrp_instance VI_0 { interface eth0.0; priority 120; virtual_ipaddress { 198.18.0.254/24 } }; "
+            "vrrp_instance VI_1 { interface eth0.1; priority 120; virtual_ipaddress { 198.18.1.254/24 } }");
 }
 
 TEST(ConfigLexer, MultiLineDefinitionsNest) {
   const Lexed r = lex(R"($RS= \
-real_server 192.168.${VS_NUM}.${RS_NUM} 80 { \
+real_server 198.19.${VS_NUM}.${RS_NUM} 80 { \
     weight 1 \
 }
 $VS= \
-virtual_server 10.0.${VS_NUM}.4 80 { \
+virtual_server 198.18.${VS_NUM}.4 80 { \
     quorum 2 \
     $RS_NUM=1 \
     $RS \
@@ -422,10 +422,10 @@ $VS_NUM=1
 $VS
 )");
   EXPECT_EQ(shape(r),
-            "virtual_server 10.0.0.4 80 { quorum 2; real_server 192.168.0.1 80 { weight 1 }; "
-            "real_server 192.168.0.2 80 { weight 1 } }; "
-            "virtual_server 10.0.1.4 80 { quorum 2; real_server 192.168.1.1 80 { weight 1 }; "
-            "real_server 192.168.1.2 80 { weight 1 } }");
+            "virtual_server 198.18.0.4 80 { quorum 2; real_server 198.19.0.1 80 { weight 1 }; "
+            "real_server 198.19.0.2 80 { weight 1 } }; "
+            "virtual_server 198.18.1.4 80 { quorum 2; real_server 198.19.1.1 80 { weight 1 }; "
+            "real_server 198.19.1.2 80 { weight 1 } }");
   EXPECT_TRUE(r.diagnostics.all().empty());
 }
 
@@ -548,8 +548,8 @@ TEST(ConfigLexer, EmptyConfigIdMeansTheFirstLabelOfTheHostName) {
 // ---- ~SEQ and ~LST ----
 
 TEST(ConfigLexer, SeqRepeatsTheRestOfTheLineWithTheVariableSet) {
-  EXPECT_EQ(shape(lex("~SEQ(SUBNET, 0, 3) ip_address 10.0.${SUBNET}.1\n")),
-            "ip_address 10.0.0.1; ip_address 10.0.1.1; ip_address 10.0.2.1; ip_address 10.0.3.1");
+  EXPECT_EQ(shape(lex("~SEQ(SUBNET, 0, 3) ip_address 198.18.${SUBNET}.1\n")),
+            "ip_address 198.18.0.1; ip_address 198.18.1.1; ip_address 198.18.2.1; ip_address 198.18.3.1");
 }
 
 TEST(ConfigLexer, SeqDefaultsFollowKeepalived) {
@@ -639,13 +639,13 @@ TEST(ConfigLexer, GeneratedTextIsBoundedAt256BytesPerAllowedLine) {
 
 TEST(ConfigLexer, LstRepeatsTheLineForEachValue) {
   EXPECT_EQ(shape(lex("~LST(L, a, b, c) x${L}\n")), "xa; xb; xc");
-  EXPECT_EQ(shape(lex("~LST({IP, IP1}, {10,1},{20,4},{5,6}) 192.168.${IP}.${IP1}\n")),
-            "192.168.10.1; 192.168.20.4; 192.168.5.6");
+  EXPECT_EQ(shape(lex("~LST({IP, IP1}, {10,1},{20,4},{5,6}) 198.19.${IP}.${IP1}\n")),
+            "198.19.10.1; 198.19.20.4; 198.19.5.6");
 }
 
 TEST(ConfigLexer, LstAndSeqCombine) {
-  EXPECT_EQ(shape(lex("~LST({IP, IP1}, {10,1},{20,4}) ~SEQ(IP2,168,2,170) 192.${IP2}.${IP}.${IP1}\n")),
-            "192.168.10.1; 192.170.10.1; 192.168.20.4; 192.170.20.4");
+  EXPECT_EQ(shape(lex("~LST({IP, IP1}, {10,1},{20,4}) ~SEQ(IP2,18,1,19) 198.${IP2}.${IP}.${IP1}\n")),
+            "198.18.10.1; 198.19.10.1; 198.18.20.4; 198.19.20.4");
 }
 
 TEST(ConfigLexer, LstValueWithASpaceIsAnError) {
@@ -670,10 +670,10 @@ TEST_F(IncludeTest, IncludeSplicesTheFileWhereItStands) {
 }
 
 TEST_F(IncludeTest, IncludeInsideABlockAddsToThatBlock) {
-  dir_.write("main.conf", "virtual_server 10.0.0.1 80 {\n  include reals.conf\n  delay_loop 6 }\n");
-  dir_.write("reals.conf", "real_server 10.0.1.1 80 {\n  weight 1\n}\n");
+  dir_.write("main.conf", "virtual_server 198.18.0.1 80 {\n  include reals.conf\n  delay_loop 6 }\n");
+  dir_.write("reals.conf", "real_server 198.18.1.1 80 {\n  weight 1\n}\n");
   EXPECT_EQ(shape(read("main.conf")),
-            "virtual_server 10.0.0.1 80 { real_server 10.0.1.1 80 { weight 1 }; delay_loop 6 }");
+            "virtual_server 198.18.0.1 80 { real_server 198.18.1.1 80 { weight 1 }; delay_loop 6 }");
 }
 
 TEST_F(IncludeTest, IncludeWithAWildcardReadsTheMatchesInSortedOrder) {
