@@ -107,5 +107,43 @@ vrrp_instance VI_1 {
             (std::vector<std::string>{"/bin/notify.sh", "a", "b c"}));
 }
 
+// Every word that the lexer would read differently is quoted in the dump: names with
+// spaces or braces, comment characters, a trailing backslash (a continuation when bare),
+// quotes of both kinds and control characters.
+TEST(Dump, WordsTheLexerReadsSpeciallyAreQuoted) {
+  const auto result = load(R"(global_defs {
+    router_id "lb one"
+}
+vrrp_script "chk web}" {
+    script "/usr/bin/test -e '/run/it''s ok'"
+}
+vrrp_instance "VI #1" {
+    interface veth0
+    virtual_router_id 9
+    track_script {
+        "chk web}"
+    }
+    virtual_ipaddress {
+        198.18.3.1/24
+    }
+    notify_master "/usr/bin/logger \"became master\" \t!x \\"
+}
+)");
+  ASSERT_THAT(errors(result), IsEmpty());
+  const std::string dump = dump_config(result.config);
+  EXPECT_THAT(dump, ::testing::HasSubstr("router_id \"lb one\"\n"));
+  EXPECT_THAT(dump, ::testing::HasSubstr("vrrp_instance \"VI #1\" {\n"));
+  EXPECT_THAT(dump, ::testing::HasSubstr("        \"chk web}\"\n"));
+  expect_round_trip("special words", result);
+  const auto again = load_config_text(dump, "dump");
+  ASSERT_THAT(errors(again), IsEmpty());
+  EXPECT_EQ(again.config.vrrp_instances.at(0).name, "VI #1");
+  EXPECT_EQ(again.config.vrrp_instances.at(0).track_scripts.at(0).name, "chk web}");
+  EXPECT_EQ(again.config.vrrp_scripts.at(0).script.command,
+            (std::vector<std::string>{"/usr/bin/test", "-e", "/run/its ok"}));
+  EXPECT_EQ(again.config.vrrp_instances.at(0).notify.master->command,
+            (std::vector<std::string>{"/usr/bin/logger", "became master", "!x", "\\"}));
+}
+
 }  // namespace
 }  // namespace keel::config
