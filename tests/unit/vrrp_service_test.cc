@@ -176,6 +176,8 @@ class FakeLinks final : public LinkMonitor {
   }
   std::optional<InterfaceInfo> find(std::string_view name) const override {
     if (name == info.name && present) return info;
+    for (const auto& other : others)
+      if (name == other.name) return other;
     return std::nullopt;
   }
   void on_change(std::function<void(const InterfaceInfo&, bool)> callback) override { callback_ = std::move(callback); }
@@ -185,6 +187,7 @@ class FakeLinks final : public LinkMonitor {
   }
   InterfaceInfo info;
   bool present = true;
+  std::vector<InterfaceInfo> others;  // interfaces without VRRP on them (track_interface)
 
  private:
   std::function<void(const InterfaceInfo&, bool)> callback_;
@@ -245,8 +248,8 @@ vrrp_instance VI_1 {
 
 // One keeld VRRP process: its configuration, fake kernel and the real service.
 struct TestRouter {
-  TestRouter(FakeReactor& reactor, FakeWire& wire, int priority, std::string address)
-      : loaded(config::load_config_text(router_config(priority), "r.conf")),
+  TestRouter(FakeReactor& reactor, FakeWire& wire, int priority, std::string address, const std::string& extra = "")
+      : loaded(config::load_config_text(router_config(priority, extra), "r.conf")),
         links(std::move(address)),
         scripts(reactor),
         service(loaded.config, VrrpPorts{reactor, addresses, announcer, links, scripts, log},
@@ -338,6 +341,29 @@ TEST_F(VrrpServiceTest, InterfaceDownPutsTheMasterInFaultAndTheBackupTakesOver) 
   reactor.run_for(10s);
   EXPECT_EQ(high.state(), RouterState::kMaster);
   EXPECT_EQ(low.state(), RouterState::kBackup);
+}
+
+TEST_F(VrrpServiceTest, InterfacesThatAreUpAtStartupNeverFaultTheInstance) {
+  // The link monitor reports changes only: a tracked interface that is up and stays up
+  // must still count as up, and the instance's own must not fault it while unreported.
+  TestRouter high{reactor, wire, 150, "198.18.0.1", "    track_interface {\n        veth1\n    }\n"};
+  high.links.others.push_back(InterfaceInfo{.ifindex = 8, .name = "veth1", .up = true});
+  ASSERT_TRUE(high.loaded.ok());
+  high.service.start();
+  reactor.run_for(10s);
+  EXPECT_EQ(high.state(), RouterState::kMaster);
+  EXPECT_THAT(high.log.lines, ::testing::Not(::testing::Contains(::testing::HasSubstr("FAULT"))));
+  EXPECT_THAT(high.scripts.runs, ::testing::Not(::testing::Contains(::testing::HasSubstr(" FAULT "))));
+}
+
+TEST_F(VrrpServiceTest, TrackedInterfaceDownAtStartupStartsTheInstanceInFault) {
+  TestRouter high{reactor, wire, 150, "198.18.0.1", "    track_interface {\n        veth1\n    }\n"};
+  high.links.others.push_back(InterfaceInfo{.ifindex = 8, .name = "veth1", .up = false});
+  high.service.start();
+  reactor.run_for(10s);
+  EXPECT_EQ(high.state(), RouterState::kFault);
+  EXPECT_FALSE(high.holds_vip());
+  EXPECT_THAT(high.log.lines, ::testing::Contains(::testing::HasSubstr("track_interface veth1 is down")));
 }
 
 TEST_F(VrrpServiceTest, BadAdvertsAreDroppedWithAReasonAndCounted) {

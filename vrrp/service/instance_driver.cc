@@ -88,8 +88,10 @@ void InstanceDriver::start() {
   // VIPs left behind by a previous keeld that crashed would sit on two routers at once:
   // clear them first (removing an absent address succeeds); a master adds them again.
   remove_vips();
-  execute(router_.handle(Startup{}, ports_.reactor.now()));
+  // Tracker states reported before start() decide now, all at once: a fault is remembered
+  // in INIT and Startup enters FAULT directly, without passing through BACKUP.
   recompute_tracking();
+  execute(router_.handle(Startup{}, ports_.reactor.now()));
 }
 
 void InstanceDriver::shutdown() { handle(Shutdown{}); }
@@ -125,7 +127,9 @@ void InstanceDriver::tracker_changed(TrackerKind kind, const std::string& name, 
     tracker.status = status;
     tracker.file_value = file_value;
   }
-  if (changed) recompute_tracking();
+  // Before start() the states are only collected (start() decides once every one is in),
+  // so an instance never logs a fault for an interface that merely has not reported yet.
+  if (changed && router_.state() != RouterState::kInit) recompute_tracking();
 }
 
 void InstanceDriver::recompute_tracking() {

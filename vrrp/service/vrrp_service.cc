@@ -30,6 +30,18 @@ bool referenced(const config::Config& config, const std::string& name,
   return false;
 }
 
+// Every interface named by a track_interface block, of an instance or of a sync group.
+std::vector<std::string> tracked_interfaces(const config::Config& config) {
+  std::vector<std::string> names;
+  auto add = [&names](const std::vector<config::TrackRef>& refs) {
+    for (const auto& ref : refs)
+      if (std::find(names.begin(), names.end(), ref.name) == names.end()) names.push_back(ref.name);
+  };
+  for (const auto& instance : config.vrrp_instances) add(instance.track_interfaces);
+  for (const auto& group : config.vrrp_sync_groups) add(group.track_interfaces);
+  return names;
+}
+
 std::optional<std::int64_t> read_number(const std::string& path) {
   std::ifstream in{path};
   std::int64_t value = 0;
@@ -84,9 +96,16 @@ void VrrpService::start() {
     Channel* channel = channel_for(*driver, interface);
     driver->attach(channel && channel->channel ? channel->channel.get() : nullptr,
                    interface.value_or(InterfaceInfo{.name = driver->instance().interface.value_or("")}));
-    driver->start();
     if (driver->instance().interface) driver->interface_changed(interface);
   }
+  // The link monitor reports changes only: every track_interface learns its state here,
+  // and before the instances start, so interfaces that are up never pass through FAULT
+  // ("has not reported yet", with its notify scripts) on the way to BACKUP.
+  for (const auto& name : tracked_interfaces(config_)) {
+    const auto interface = ports_.links.find(name);
+    broadcast(TrackerKind::kInterface, name, interface && interface->up ? TrackerStatus::kUp : TrackerStatus::kDown);
+  }
+  for (auto& driver : drivers_) driver->start();
   for (auto& file : files_) poll_file(*file);
   for (auto& script : scripts_) schedule_script(*script, ports_.reactor.now());
 }
