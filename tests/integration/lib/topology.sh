@@ -5,6 +5,8 @@
 #
 #   topo_init PREFIX            unique names: PREFIX-<pid>-...
 #   topo_host NAME IPV4/LEN [IPV6/LEN]   a namespace with eth0 on the bridge
+#   topo_link NAME IFNAME BRIDGE [IPV4/LEN] [IPV6/LEN]   one more interface for host NAME,
+#                               on another bridge of the switch (created on first use)
 #   topo_spawn NAME CMD...      runs CMD in the background, records its PID in TOPO_PIDS
 #   topo_wait SECONDS CMD...    polls CMD every 0.1 s until it succeeds or time runs out
 
@@ -41,6 +43,23 @@ topo_host() {
   ip -n "$ns" addr add "$v4" dev eth0
   [[ -n $v6 ]] && ip -n "$ns" addr add "$v6" dev eth0 nodad
   ip -n "$ns" link set eth0 up
+  return 0
+}
+
+topo_link() {
+  local name=$1 ifname=$2 bridge=$3 v4=${4:-} v6=${5:-}
+  local ns="$TOPO_PREFIX-$name" sw="$TOPO_PREFIX-sw"
+  if ! ip -n "$sw" link show "$bridge" >/dev/null 2>&1; then
+    ip -n "$sw" link add "$bridge" type bridge
+    ip -n "$sw" link set "$bridge" up
+  fi
+  # Created inside the namespaces, so nothing is ever left in the host's namespace.
+  local port="${name:0:6}-${ifname:0:8}"
+  ip -n "$ns" link add "$ifname" type veth peer name "$port" netns "$sw"
+  ip -n "$sw" link set "$port" master "$bridge" up
+  [[ -n $v4 ]] && ip -n "$ns" addr add "$v4" dev "$ifname"
+  [[ -n $v6 ]] && ip -n "$ns" addr add "$v6" dev "$ifname" nodad
+  ip -n "$ns" link set "$ifname" up
   return 0
 }
 
