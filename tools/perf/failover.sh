@@ -34,7 +34,8 @@ cd "$(dirname "$0")/../.."
 source tools/perf/lib/netns.bash
 # bash reports every background process that died of a signal ("line N: PID Killed
 # ..."); here those are the daemons this benchmark kills on purpose.
-exec 2> >(grep --line-buffered -v -E '^\S+: line [0-9]+: +[0-9]+ Killed ' >&2)
+# The filter ignores Ctrl-C, so that the cleanup after one can still write to stderr.
+exec 2> >(trap '' INT TERM; exec grep --line-buffered -v -E '^\S+: line [0-9]+: +[0-9]+ Killed ' >&2)
 
 runs=${KEEL_PERF_RUNS:-10}
 cases=${KEEL_PERF_CASES:-v2-kill v2-link v2-stop v3-kill v3-link v3-stop}
