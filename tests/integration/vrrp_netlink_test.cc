@@ -269,6 +269,18 @@ TEST_F(VrrpNetlinkTest, Ipv6VipIsAddedWithoutDuplicateAddressDetection) {
   EXPECT_TRUE(programmer_->remove_address(spec, "veth0"));
 }
 
+TEST_F(VrrpNetlinkTest, Ipv6VipSkipsDuplicateAddressDetectionByDefault) {
+  // As keepalived: a new master's IPv6 VIP must answer at once, not after a DAD round.
+  auto spec = vip("2001:db8::101/64");
+  auto added = programmer_->add_address(spec, "veth0");
+  ASSERT_TRUE(added) << added.error().message;
+  const auto lines = namespace_->show("-6 addr show dev veth0", "addr_info");
+  const std::string line = find_line(lines, {"local=2001:db8::101", "prefixlen=64", "nodad=true"});
+  EXPECT_NE(line, "") << joined(lines);
+  EXPECT_EQ(line.find("tentative"), std::string::npos) << line;
+  EXPECT_TRUE(programmer_->remove_address(spec, "veth0"));
+}
+
 TEST_F(VrrpNetlinkTest, VipOnAMissingDeviceFailsNamingTheDevice) {
   auto added = programmer_->add_address(vip("198.18.0.104/24"), "nosuch0");
   ASSERT_FALSE(added);

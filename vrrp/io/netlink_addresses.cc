@@ -96,7 +96,10 @@ IoResult<netlink::RtAddrPtr> build_address(const config::AddressSpec& spec, int 
   }
   if (spec.scope) rtnl_addr_set_scope(addr.get(), scope_value(*spec.scope));
   unsigned flags = 0;
-  if (spec.no_dad) flags |= IFA_F_NODAD;
+  // keepalived adds every IPv6 address with nodad: usable at once rather than tentative
+  // for a DAD round after each failover, and never stuck in dadfailed after a split brain
+  // (VRRP is the duplicate detection here).
+  if (spec.no_dad || v6) flags |= IFA_F_NODAD;
   if (spec.home) flags |= IFA_F_HOMEADDRESS;
   if (spec.mngtmpaddr) flags |= IFA_F_MANAGETEMPADDR;
   if (spec.noprefixroute) flags |= IFA_F_NOPREFIXROUTE;
