@@ -193,8 +193,9 @@ holds_only() {  # holds_only ROUTER VIP [DEV]: ROUTER has it, no other router do
   return 0
 }
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
+ms_of() { awk -v seconds="$1" 'BEGIN { printf "%d", seconds * 1000 }'; }
 keeps_for() {  # keeps_for SECONDS CMD...: CMD holds at every 0.1 s sample
-  local deadline=$(($(now_ms) + $1 * 1000))
+  local deadline=$(($(now_ms) + $(ms_of "$1")))
   shift
   while (($(now_ms) < deadline)); do
     "$@" || return 1
@@ -252,6 +253,9 @@ if selected 1; then
   echo "-- r1 with nopreempt"
   preempt_setup "    nopreempt"
   check "r1 with nopreempt does not take the VIP back (3 s)" keeps_for 3 holds_only r2 $VIP
+  check "r1 stayed BACKUP all along" eval '! logged r1 "BACKUP -> MASTER"'
+  stop_keeld r2
+  check "r1 with nopreempt still takes over when r2 stops" topo_wait 3 holds_only r1 $VIP
   stop_all_keelds
 
   echo "-- control: r1 without nopreempt"
@@ -326,20 +330,30 @@ fi
 # ---- 3: track_interface ----------------------------------------------------------------
 
 if selected 3; then
-  begin_scenario 3 "track_interface eth1"
+  begin_scenario 3 "track_interface eth1, unweighted and weight -60"
+  VIP_WEIGHT=198.18.0.132/24
   start_keeld r1 "$(global r1)$(instance VI_1 31 150 $VIP eth0 "    track_interface {
         eth1
+    }")
+$(instance VI_WEIGHT 32 150 $VIP_WEIGHT eth0 "    track_interface {
+        eth1 weight -60
     }")"
-  start_keeld r2 "$(global r2)$(instance VI_1 31 100 $VIP)"
-  check "r1 holds the VIP" topo_wait 10 holds_only r1 $VIP
-  check "r1 did not pass through FAULT at startup" eval '! logged r1 FAULT'
+  start_keeld r2 "$(global r2)$(instance VI_1 31 100 $VIP)
+$(instance VI_WEIGHT 32 100 $VIP_WEIGHT)"
+  check "r1 holds the VIP of VI_1" topo_wait 10 holds_only r1 $VIP
+  check "r1 holds the VIP of VI_WEIGHT" topo_wait 3 holds_only r1 $VIP_WEIGHT
+  check "r1 did not pass through FAULT at startup (eth1 is up)" eval '! logged r1 FAULT'
+  mark_log r1
   ip -n "$R1" link set eth1 down
-  check "r1 goes FAULT when eth1 goes down" topo_wait 3 logged r1 "MASTER -> FAULT"
-  check "r2 takes the VIP" topo_wait 3 holds_only r2 $VIP
+  check "r1's VI_1 goes FAULT when eth1 goes down" topo_wait 3 logged r1 "VI_1: MASTER -> FAULT"
+  check "r2 takes the VIP of VI_1" topo_wait 3 holds_only r2 $VIP
+  check "r2 takes the VIP of VI_WEIGHT (r1: 150 - 60 < 100)" topo_wait 3 holds_only r2 $VIP_WEIGHT
+  check "r1's VI_WEIGHT is BACKUP, not FAULT" logged r1 "VI_WEIGHT: MASTER -> BACKUP"
   mark_log r1
   ip -n "$R1" link set eth1 up
-  check "r1 leaves FAULT when eth1 comes up" topo_wait 3 logged r1 "FAULT -> BACKUP"
-  check "r1 preempts the VIP back" topo_wait 3 holds_only r1 $VIP
+  check "r1's VI_1 leaves FAULT when eth1 comes up" topo_wait 3 logged r1 "VI_1: FAULT -> BACKUP"
+  check "r1 preempts the VIP of VI_1 back" topo_wait 3 holds_only r1 $VIP
+  check "r1 preempts the VIP of VI_WEIGHT back" topo_wait 3 holds_only r1 $VIP_WEIGHT
   end_scenario
 fi
 
@@ -394,7 +408,10 @@ NFT
   start_keeld r1 "$(global r1)$(instance VI_1 51 150 $VIP eth0 "$(unicast 198.18.0.1 198.18.0.2)")"
   start_keeld r2 "$(global r2)$(instance VI_1 51 100 $VIP eth0 "$(unicast 198.18.0.2 198.18.0.1)")"
   check "r1 holds the VIP" topo_wait 10 holds_only r1 $VIP
-  check "r2 stays backup (unicast adverts arrive, 1 s)" keeps_for 1 holds_only r1 $VIP
+  check "r2 runs as backup" topo_wait 3 logged r2 "INIT -> BACKUP"
+  check "r2 stays backup: r1's unicast adverts arrive (1.5 s)" keeps_for 1.5 holds_only r1 $VIP
+  check "r2 never took over while r1 ran" eval '! logged r2 "BACKUP -> MASTER"'
+  echo "   multicast dropped by the switch: $(nft list table bridge keel_no_multicast | grep -o 'packets [0-9]*')"
   crash_keeld r1
   check "r2 takes over when r1 crashes" topo_wait 3 has r2 $VIP
   start_keeld r1 "$(global r1)$(instance VI_1 51 150 $VIP eth0 "$(unicast 198.18.0.1 198.18.0.2)")"
@@ -431,7 +448,10 @@ if selected 6; then
   topo_wait 5 capture_ready
   stop_keeld r1
   check "r2 takes the IPv6 VIP over" topo_wait 3 holds_only r2 $VIP6
+  check "r2's VIP is usable at once (nodad, not tentative)" \
+    eval '[[ $(ip -n "$R2" -6 -o addr show dev eth0 to 2001:db8::100) != *tentative* ]]'
   check "the client's neighbour entry moves to r2" topo_wait 3 client_neighbour_is "$(mac_of r2)"
+  check "the client reaches the VIP through r2" ip netns exec "$CLIENT" ping -6 -c 1 -W 1 2001:db8::100
   sleep 0.5
   kill -INT "$capture_pid" 2>/dev/null
   wait_gone "$capture_pid"
@@ -458,7 +478,7 @@ fi
 # is on more or fewer than one router.
 exactly_one_for() {
   local seconds=$1 expected=$2 deadline samples=0 bad=0 holders router list
-  deadline=$(($(now_ms) + seconds * 1000))
+  deadline=$(($(now_ms) + $(ms_of "$seconds")))
   while (($(now_ms) < deadline)); do
     holders=0 list=""
     for router in "${ROUTERS[@]}"; do
