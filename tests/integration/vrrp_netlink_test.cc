@@ -281,6 +281,23 @@ TEST_F(VrrpNetlinkTest, Ipv6VipSkipsDuplicateAddressDetectionByDefault) {
   EXPECT_TRUE(programmer_->remove_address(spec, "veth0"));
 }
 
+TEST_F(VrrpNetlinkTest, Ipv6HostVipIsDeprecatedUnlessPreferredLftIsGiven) {
+  // As keepalived: a /128 VIP is never picked as a source address (preferred_lft 0).
+  auto host = vip("2001:db8::102/128");
+  ASSERT_TRUE(programmer_->add_address(host, "veth0"));
+  auto forever = vip("2001:db8::103/128");
+  forever.preferred_lft_forever = true;
+  ASSERT_TRUE(programmer_->add_address(forever, "veth0"));
+  const auto lines = namespace_->show("-6 addr show dev veth0", "addr_info");
+  const std::string deprecated = find_line(lines, {"local=2001:db8::102", "prefixlen=128"});
+  EXPECT_NE(deprecated.find("preferred_life_time=0"), std::string::npos) << joined(lines);
+  const std::string preferred = find_line(lines, {"local=2001:db8::103", "prefixlen=128"});
+  EXPECT_NE(preferred, "") << joined(lines);
+  EXPECT_EQ(preferred.find("preferred_life_time=0"), std::string::npos) << preferred;
+  EXPECT_TRUE(programmer_->remove_address(host, "veth0"));
+  EXPECT_TRUE(programmer_->remove_address(forever, "veth0"));
+}
+
 TEST_F(VrrpNetlinkTest, VipOnAMissingDeviceFailsNamingTheDevice) {
   auto added = programmer_->add_address(vip("198.18.0.104/24"), "nosuch0");
   ASSERT_FALSE(added);

@@ -107,9 +107,15 @@ IoResult<netlink::RtAddrPtr> build_address(const config::AddressSpec& spec, int 
   if (flags != 0) rtnl_addr_set_flags(addr.get(), flags);
   // preferred_lft 0 deprecates the address, so it is never chosen as a source (the usual
   // use for an IPv6 VIP); the valid lifetime stays infinite, the kernel refuses 0.
-  if (spec.preferred_lft || spec.preferred_lft_forever) {
+  // keepalived deprecates an IPv6 /128 unless told otherwise (RFC 6724 source selection).
+  std::optional<std::uint32_t> preferred = spec.preferred_lft;
+  if (spec.preferred_lft_forever)
+    preferred = kForever;
+  else if (!preferred && v6 && effective_prefix_length(spec) == 128)
+    preferred = 0;
+  if (preferred) {
     rtnl_addr_set_valid_lifetime(addr.get(), kForever);
-    rtnl_addr_set_preferred_lifetime(addr.get(), spec.preferred_lft.value_or(kForever));
+    rtnl_addr_set_preferred_lifetime(addr.get(), *preferred);
   }
   if (auto ok = errors.result(); !ok) return std::unexpected(ok.error());
   return addr;
