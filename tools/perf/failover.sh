@@ -69,7 +69,7 @@ finish() {
   local status=$?
   trap - EXIT INT TERM
   netns_cleanup
-  if [[ ${KEEL_PERF_KEEP:-0} == 1 || $status -ne 0 ]]; then
+  if [[ ${KEEL_PERF_KEEP:-0} == 1 ]] || ((status != 0 && status != 130)); then
     echo "raw data (captures, logs, runs.tsv): $work" >&2
   else
     rm -rf "$work"
@@ -192,8 +192,9 @@ run_block() {
     printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$impl" "$case" "$version" \
       "$advert_int" "$priority" "$mode" "$run" "$master" "$backup" "$t0" "$EPOCHREALTIME" \
       "$(wc -w <<<"$victims")" "$status" >>"$work/runs.tsv"
-    printf '   %-10s %s run %2d: %s -> %s, VIP on %s after %s s%s\n' "$impl" "$case" "$run" \
+    printf '   %-10s %s run %2d: %s -> %s, VIP on %s after %s s%s%s\n' "$impl" "$case" "$run" \
       "$master" "$backup" "$backup" "$(seconds "$t_vip" "$t0")" \
+      "$([[ $mode == kill ]] && echo " ($(wc -w <<<"$victims") processes killed)")" \
       "$([[ $status == ok ]] || echo " ($status)")"
     [[ $status == ok ]] || break
     # Recovery: the old master comes back as a backup (equal priority: no preemption).
