@@ -29,20 +29,25 @@ declare -A LOG_MARK=()   # router -> lines of its log that `logged` skips
 KEELD_DIRS=()            # every scenario directory, for the vrrp children's pid files
 
 cleanup() {
-  # The supervisors are in TOPO_PIDS; a vrrp child whose supervisor was killed is found
-  # by its pid file, and only if it still is a keeld.
-  local dir file pid
+  # The supervisors are in TOPO_PIDS and stop their children; a vrrp child left without
+  # its supervisor is found by its pid file, and ended only if it still is a keeld.
+  local dir file pid children=()
   for dir in "${KEELD_DIRS[@]}"; do
     for file in "$dir"/*_vrrp.pid; do
-      [[ -e $file ]] || continue
-      pid=$(<"$file")
-      [[ $(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null) == *keeld* ]] && kill -KILL "$pid" 2>/dev/null
+      [[ -e $file ]] && children+=("$(<"$file")")
     done
   done
   [[ -n ${KEEL_KEEP_LOGS:-} && -n $TOPO_TMP ]] && cp -r "$TOPO_TMP" "$KEEL_KEEP_LOGS"
   topo_cleanup
+  for pid in "${children[@]}"; do
+    [[ $(tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline") == *keeld* ]] && kill -KILL "$pid" 2>/dev/null
+  done
+  return 0
 }
 trap cleanup EXIT
+# bash skips the EXIT trap when a signal ends it (meson's timeout sends SIGTERM).
+trap 'exit 143' TERM
+trap 'exit 130' INT
 
 topo_init kvs
 topo_host r1 198.18.0.1/24 2001:db8::1/64
