@@ -5,9 +5,9 @@
 # own configuration and VRIDs, and stops them and clears their VIPs when it ends:
 #   1 nopreempt (and the control case, and preempt_delay)
 #   2 track_script: FAULT without weight, lower priority with weight -60
-#   3 track_interface: a tracked second interface going down
+#   3 track_interface: a tracked second interface going down (unweighted, weight -60)
 #   4 vrrp_sync_group across two interfaces: one member's fault moves both VIPs
-#   5 unicast peers, with IPv4 multicast dropped by the switch
+#   5 unicast peers, with IPv4 multicast dropped by the switch (nft in its namespace)
 #   6 IPv6 VIPs over native VRRPv3: failover sends an unsolicited NA with the O flag
 #   7 three routers: after each failover converges the VIP is never on two routers
 # VRRPv3 with advert_int 0.2 s keeps it short. Prints PASS/FAIL per check and a verdict
@@ -56,7 +56,7 @@ topo_host r3 198.18.0.3/24 2001:db8::3/64
 topo_host client 198.18.0.10/24 2001:db8::10/64
 topo_link r1 eth1 br1 198.19.0.1/24
 topo_link r2 eth1 br1 198.19.0.2/24
-R1=$(topo_ns r1) R2=$(topo_ns r2) R3=$(topo_ns r3) CLIENT=$(topo_ns client) SWITCH=$(topo_ns sw)
+R1=$(topo_ns r1) R2=$(topo_ns r2) CLIENT=$(topo_ns client) SWITCH=$(topo_ns sw)
 ROUTERS=(r1 r2 r3)
 
 # ---- checks and scenario bookkeeping ---------------------------------------------------
@@ -399,7 +399,7 @@ fi
 if selected 5; then
   begin_scenario 5 "unicast peers, no multicast"
   # The switch drops IPv4 multicast, so only unicast adverts can reach the other router.
-  nft -f - <<NFT
+  ip netns exec "$SWITCH" nft -f - <<NFT
 table bridge keel_no_multicast {
     chain forward {
         type filter hook forward priority 0; policy accept;
@@ -407,6 +407,11 @@ table bridge keel_no_multicast {
     }
 }
 NFT
+  multicast_dropped() {
+    local rules
+    rules=$(ip netns exec "$SWITCH" nft list table bridge keel_no_multicast)
+    [[ $rules =~ packets\ [0-9]+\ bytes\ [0-9]+ ]] && echo "${BASH_REMATCH[0]}"
+  }
   unicast() {  # unicast SELF PEER
     printf '    unicast_src_ip %s\n    unicast_peer {\n        %s\n    }' "$1" "$2"
   }
@@ -416,12 +421,15 @@ NFT
   check "r2 runs as backup" topo_wait 3 logged r2 "INIT -> BACKUP"
   check "r2 stays backup: r1's unicast adverts arrive (1.5 s)" keeps_for 1.5 holds_only r1 $VIP
   check "r2 never took over while r1 ran" eval '! logged r2 "BACKUP -> MASTER"'
-  echo "   multicast dropped by the switch: $(nft list table bridge keel_no_multicast | grep -o 'packets [0-9]*')"
+  # The filter is live: a multicast packet from the client is dropped (and counted).
+  ip netns exec "$CLIENT" ping -I eth0 -c 1 -W 1 224.0.0.18 >/dev/null 2>&1
+  check "the switch drops IPv4 multicast" eval '[[ $(multicast_dropped) != "packets 0 "* ]]'
+  echo "   multicast packets dropped by the switch: $(multicast_dropped)"
   crash_keeld r1
   check "r2 takes over when r1 crashes" topo_wait 3 has r2 $VIP
   start_keeld r1 "$(global r1)$(instance VI_1 51 150 $VIP eth0 "$(unicast 198.18.0.1 198.18.0.2)")"
   check "restarted r1 preempts the VIP back" topo_wait 6 holds_only r1 $VIP
-  nft delete table bridge keel_no_multicast
+  ip netns exec "$SWITCH" nft delete table bridge keel_no_multicast
   end_scenario
 fi
 
