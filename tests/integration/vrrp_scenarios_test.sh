@@ -238,8 +238,8 @@ VIP=198.18.0.100/24
 
 # ---- 1: nopreempt ----------------------------------------------------------------------
 
-# preempt_case LABEL R1_EXTRA: r1 (150) master, r2 (100) backup; r1 stops, r2 takes over;
-# r1 comes back with R1_EXTRA. Leaves both running.
+# preempt_setup R1_EXTRA: r1 (150, with R1_EXTRA in its instance) master, r2 (100) backup;
+# r1 stops, r2 takes over; r1 comes back as backup. Leaves both running.
 preempt_setup() {
   start_keeld r1 "$(global r1)$(instance VI_1 11 150 $VIP eth0 "$1")"
   check "r1 (150) becomes master" topo_wait 10 holds_only r1 $VIP
