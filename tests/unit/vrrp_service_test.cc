@@ -4,6 +4,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -315,6 +316,8 @@ TEST_F(VrrpServiceTest, FailingTrackScriptLowersPriorityAndTheOtherRouterTakesOv
   high.scripts.exit_status["/usr/local/bin/check-service"] = 1;
   reactor.run_for(10s);
   EXPECT_EQ(high.service.find("VI_1")->router().priority(), 90);
+  EXPECT_EQ(std::count(high.log.lines.begin(), high.log.lines.end(), "VI_1: effective priority 150 -> 90"), 1)
+      << "logged once, not once by the router and again by the driver";
   EXPECT_EQ(low.state(), RouterState::kMaster);
   EXPECT_EQ(high.state(), RouterState::kBackup);
   EXPECT_TRUE(low.holds_vip());

@@ -168,9 +168,7 @@ void InstanceDriver::execute(const Actions& actions) {
                                                         name(), a.priority, a.source.to_string()));
                      if (instance_.notify.master_rx_lower_pri) run_script(*instance_.notify.master_rx_lower_pri, {});
                    },
-                   [&](const PriorityChanged& a) {
-                     log(LogLevel::kInfo, fmt::format("{}: effective priority {} -> {}", name(), a.from, a.to));
-                   },
+                   [&](const PriorityChanged&) {},  // the router's own LogLine reports it
                    [&](const WantsMaster&) {},
                    [&](const StateChanged& a) {
                      log(LogLevel::kNotice,
