@@ -94,7 +94,7 @@ for r in r1 r2; do
 done
 netns_wait 10 grep -q listening "$work/cap-r1.err"
 netns_wait 10 grep -q listening "$work/cap-r2.err"
-netns_spawn "$(netns_of client)" "$work/ping.txt" ping -D -n -i 0.005 "$vip"
+netns_spawn "$(netns_of client)" "$work/ping.txt" stdbuf -oL ping -D -n -i 0.005 "$vip"
 ping_pid=$NETNS_LAST_PID
 
 write_config() {  # write_config ROUTER VERSION ADVERT_INT
@@ -138,6 +138,13 @@ holder() {  # prints the router holding the VIP when exactly one does
   if has_vip r1; then has_vip r2 || echo r1; elif has_vip r2; then echo r2; fi
 }
 one_holder() { [[ -n $(holder) ]]; }
+client_answered() {  # the client's last echo reply is less than 50 ms old
+  local last
+  last=$(tail -n 1 "$work/ping.txt")
+  [[ $last == *"bytes from"* ]] || return 1
+  last=${last#[}
+  awk -v t="${last%%]*}" -v now="$EPOCHREALTIME" 'BEGIN { exit !(now - t < 0.05) }'
+}
 gone() {  # gone PID...: no such process, not even a zombie (kill -0 succeeds on those)
   local pid
   for pid in "$@"; do [[ ! -e /proc/$pid ]] || return 1; done
@@ -152,14 +159,19 @@ run_block() {
   [[ $version == 3 ]] && advert_int=0.05
   write_config r1 "$version" "$advert_int"
   write_config r2 "$version" "$advert_int"
+  # r1 first: alone, it takes the VIP after Master_Down_Interval. Started together, the
+  # equal-priority pair would both become master, and the one that yields might leave
+  # the client's ARP entry pointing at itself until the next gratuitous ARP.
   start_daemon "$impl" r1
-  start_daemon "$impl" r2
-  # Both start as backups; after Master_Down_Interval one of them takes the VIP.
-  if ! netns_wait 15 one_holder; then
-    echo "   $impl: no router took the VIP within 15 s; block skipped" >&2
-    netns_stop "${daemon_pid[r1]}" "${daemon_pid[r2]}"
+  if ! netns_wait 15 has_vip r1; then
+    echo "   $impl: r1 did not take the VIP within 15 s; block skipped" >&2
+    netns_stop "${daemon_pid[r1]}"
     return
   fi
+  local r2_before
+  r2_before=$(backups_logged r2 "$impl")
+  start_daemon "$impl" r2
+  netns_wait 10 log_grew r2 "$impl" "$r2_before" || echo "   $impl: r2 did not report BACKUP" >&2
   local down_s
   down_s=$(awk -v a="$advert_int" -v p="$priority" 'BEGIN { print 3 * a + (256 - p) * a / 256 }')
   local run master backup t0 t_vip status victims count_before hold
@@ -168,6 +180,7 @@ run_block() {
     # plus a random phase, so that the fault falls anywhere in the advert interval.
     hold=$(awk -v a="$advert_int" -v r="$RANDOM" 'BEGIN { printf "%.3f", a + 0.05 + a * r / 32768 }')
     sleep "$hold"
+    netns_wait 10 client_answered || echo "   $impl $case run $run: the client gets no replies" >&2
     master=$(holder)
     if [[ -z $master ]]; then
       echo "   $impl $case run $run: no single VIP holder before the fault; block ended" >&2
