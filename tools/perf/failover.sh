@@ -25,6 +25,8 @@
 # (VRRPv3, advert_int 0.05). About 7 minutes with the defaults. The last line is
 # machine-readable, for v2-kill:
 #   timer_error_ms_keel=… timer_error_ms_keepalived=… gap_ms_keel=… gap_ms_keepalived=…
+# The fault is timed from the master's last advert (live capture) to fall at phases
+# (i - 0.5) / runs of the advert interval, i = 1..runs, for both implementations alike.
 # Environment: KEEL_PERF_RUNS (runs per case and implementation, default 10),
 #   KEEL_PERF_CASES (default "v2-kill v2-link v2-stop v3-kill v3-link v3-stop"),
 #   KEEL_BUILD (build directory, default build; configured and built if missing),
@@ -90,10 +92,14 @@ sw=$(netns_sw)
 # each router's address changes, the client's echo replies.
 for r in r1 r2; do
   netns_spawn "$sw" "$work/cap-$r.err" tcpdump -i "$r" -Q in -nn -U -w "$work/cap-$r.pcap" 'ip proto 112 or arp'
+  # The same adverts as text, live: the fault is timed from the master's last one.
+  netns_spawn "$sw" "$work/live-$r.txt" tcpdump -i "$r" -Q in -nn -tt -l 'ip proto 112'
   netns_spawn "$(netns_of "$r")" "$work/mon-$r.txt" ip -ts monitor address dev eth0
 done
 netns_wait 10 grep -q listening "$work/cap-r1.err"
 netns_wait 10 grep -q listening "$work/cap-r2.err"
+netns_wait 10 grep -q listening "$work/live-r1.txt"
+netns_wait 10 grep -q listening "$work/live-r2.txt"
 netns_spawn "$(netns_of client)" "$work/ping.txt" stdbuf -oL ping -D -n -i 0.005 "$vip"
 ping_pid=$NETNS_LAST_PID
 
@@ -131,7 +137,10 @@ start_daemon() {  # start_daemon IMPL ROUTER
   fi
   daemon_pid[$r]=$NETNS_LAST_PID
 }
-backups_logged() { grep -ci 'entering BACKUP' "$work/$1.$2.log" || true; }
+backups_logged() {
+  [[ -e $work/$1.$2.log ]] || { echo 0; return; }
+  grep -ci 'entering BACKUP' "$work/$1.$2.log" || true
+}
 log_grew() { (($(backups_logged "$1" "$2") > $3)); }
 has_vip() { [[ $(ip -n "$(netns_of "$1")" -o addr show dev eth0) == *" $vip/24 "* ]]; }
 holder() {  # prints the router holding the VIP when exactly one does
@@ -148,6 +157,11 @@ client_answered() {  # the client's last echo reply is less than 50 ms old
 gone() {  # gone PID...: no such process, not even a zombie (kill -0 succeeds on those)
   local pid
   for pid in "$@"; do [[ ! -e /proc/$pid ]] || return 1; done
+}
+last_advert() {  # the time of ROUTER's last advert, from the live capture
+  local line
+  line=$(grep VRRP "$work/live-$1.txt" | tail -n 1)
+  echo "${line%% *}"
 }
 other() { [[ $1 == r1 ]] && echo r2 || echo r1; }
 seconds() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a - b }'; }
@@ -174,12 +188,10 @@ run_block() {
   netns_wait 10 log_grew r2 "$impl" "$r2_before" || echo "   $impl: r2 did not report BACKUP" >&2
   local down_s
   down_s=$(awk -v a="$advert_int" -v p="$priority" 'BEGIN { print 3 * a + (256 - p) * a / 256 }')
-  local run master backup t0 t_vip status victims count_before hold
+  local run master backup t0 t_vip status victims count_before fault_at
   for ((run = first; run < first + count; run++)); do
-    # Hold for one advert interval (the backup has heard the master since it started)
-    # plus a random phase, so that the fault falls anywhere in the advert interval.
-    hold=$(awk -v a="$advert_int" -v r="$RANDOM" 'BEGIN { printf "%.3f", a + 0.05 + a * r / 32768 }')
-    sleep "$hold"
+    # Hold for one advert interval: the backup has heard the master since it started.
+    sleep "$(awk -v a="$advert_int" 'BEGIN { print a + 0.05 }')"
     netns_wait 10 client_answered || echo "   $impl $case run $run: the client gets no replies" >&2
     master=$(holder)
     if [[ -z $master ]]; then
@@ -189,6 +201,14 @@ run_block() {
     backup=$(other "$master")
     victims=
     [[ $mode == kill ]] && victims="$(netns_children "${daemon_pid[$master]}") ${daemon_pid[$master]}"
+    # The fault comes (run - 0.5) / runs of an advert interval after one of the master's
+    # adverts: the same spread of phases for both implementations, so that their gaps
+    # compare (a gap is Master_Down_Interval minus the phase, plus what is measured).
+    fault_at=$(awk -v last="$(last_advert "$master")" -v now="$EPOCHREALTIME" -v a="$advert_int" \
+      -v i="$run" -v n="$runs" 'BEGIN { p = last + (i - 0.5) / n * a
+        while (p < now + 0.02) p += a
+        printf "%.6f", p }')
+    sleep "$(awk -v t="$fault_at" -v now="$EPOCHREALTIME" 'BEGIN { d = t - now; printf "%.6f", (d > 0 ? d : 0) }')"
     t0=$EPOCHREALTIME
     case $mode in
       kill)

@@ -51,6 +51,9 @@ def analyse(row, adverts, vip_adds, replies):
         return out
     vip = [t for t in vip_adds[backup] if t0 < t <= t_end]
     out["vip"] = (vip[0] - t0) * 1e3 if vip else None
+    heard = [t for t, _ in adverts[master] if t0 - 2 * advert_int - 1 < t <= t0]
+    if heard:
+        out["phase"] = (t0 - heard[-1]) * 1e3  # how long after the master's last advert it failed
     took_over = [t for t, _ in adverts[backup] if t0 < t <= t_end]
     if took_over:
         first = took_over[0]
@@ -94,7 +97,8 @@ def main():
 
     cases = list(dict.fromkeys(r["case"] for r in results))
     medians = {}
-    header = f"{'case':<9} {'fault':<26} {'implementation':<14} {'gap ms':>9} {'VIP on backup ms':>17} {'timer error ms':>24} {'n':>3}"
+    header = (f"{'case':<9} {'fault':<26} {'implementation':<14} {'phase ms':>9} {'gap ms':>9} "
+              f"{'VIP on backup ms':>17} {'timer error ms':>24} {'n':>3}")
     print(header)
     print("-" * len(header))
     for case in cases:
@@ -105,6 +109,7 @@ def main():
             gap, n_gap = median(r.get("gap") for r in mine)
             vip, n_vip = median(r.get("vip") for r in mine)
             timer, n_timer = median(r.get("timer") for r in mine)
+            phase, _ = median(r.get("phase") for r in mine)
             timers = [r["timer"] for r in mine if r.get("timer") is not None]
             spread = f" [{min(timers):+.1f}, {max(timers):+.1f}]" if timers else ""
             medians[case, impl] = (gap, vip, timer)
@@ -112,12 +117,12 @@ def main():
             n_text = str(n) if n == len(mine) else f"{n}/{len(mine)}"
             fault = f"v{version} {MODES[mode]}" if impl == "keel" else ""
             label = case if impl == "keel" else ""
-            print(f"{label:<9} {fault:<26} {impl:<14} {fmt(gap):>9} {fmt(vip):>17} "
+            print(f"{label:<9} {fault:<26} {impl:<14} {fmt(phase):>9} {fmt(gap):>9} {fmt(vip):>17} "
                   f"{fmt(timer, True) + spread:>24} {n_text:>3}")
         (kg, kv, kt), (ag, av, at) = medians[case, "keel"], medians[case, "keepalived"]
         ratio = lambda a, k: f"{a / k:.2f}" if a is not None and k else "-"
         diff = f"{kt - at:+.1f} (Keel-ka)" if kt is not None and at is not None else "-"
-        print(f"{'':<9} {'':<26} {'ratio ka/Keel':<14} {ratio(ag, kg):>9} {ratio(av, kv):>17} {diff:>24}")
+        print(f"{'':<9} {'':<26} {'ratio ka/Keel':<14} {'':>9} {ratio(ag, kg):>9} {ratio(av, kv):>17} {diff:>24}")
         # Targets: v3 at 50 ms adverts recovers in under 250 ms; a graceful stop costs the
         # client at most Skew_Time + 20 ms.
         target = None
@@ -132,8 +137,9 @@ def main():
     notes = [n for r in results for n in r["notes"]]
     for note in dict.fromkeys(notes):
         print(f"note: {note} ({notes.count(note)}x)")
-    print("timer error: + is late; [min, max] over the runs. gap: longest time between two replies,"
-          " probe every 5 ms.")
+    print("phase: fault time after the master's last advert (the same spread for both).")
+    print("gap: the client's longest time between two echo replies (one probe every 5 ms).")
+    print("VIP on backup: from the fault. timer error: + is late; [min, max] over the runs.")
 
     def value(case, impl, index):
         v = medians.get((case, impl), (None, None, None))[index]
