@@ -40,6 +40,8 @@ template <class... Ts>
 struct Overloaded : Ts... {
   using Ts::operator()...;
 };
+template <class... Ts>
+Overloaded(Ts...) -> Overloaded<Ts...>;  // clang 16 (the fuzz build) has no aggregate CTAD
 
 }  // namespace
 
