@@ -41,6 +41,14 @@ std::expected<std::filesystem::path, Error> write_temporary(const std::filesyste
   return temporary;
 }
 
+// State field of /proc/PID/stat: the third field, after "(comm)" — comm may itself
+// contain spaces and parentheses, so search from the last ')'.
+bool is_zombie(pid_t pid) {
+  const std::string stat = read_first_line(fmt::format("/proc/{}/stat", pid));
+  const auto close = stat.rfind(')');
+  return close != std::string::npos && close + 2 < stat.size() && stat[close + 2] == 'Z';
+}
+
 }  // namespace
 
 std::optional<pid_t> read_pid_file(const std::filesystem::path& path) {
@@ -54,6 +62,9 @@ std::optional<pid_t> read_pid_file(const std::filesystem::path& path) {
 bool is_live_instance(pid_t pid) {
   if (pid <= 0 || pid == getpid()) return false;
   if (::kill(pid, 0) != 0 && errno != EPERM) return false;  // ESRCH: gone
+  // A killed keeld whose parent has not reaped it yet is a zombie: it still answers
+  // kill(0) but will never run again, so it must not block a restart.
+  if (is_zombie(pid)) return false;
   // After a crash the pid may have been reused by another program; compare the
   // command names so that a pid file left by keeld does not block it forever.
   const std::string theirs = read_first_line(fmt::format("/proc/{}/comm", pid));
