@@ -22,6 +22,7 @@ vrrp::IoResult<std::unique_ptr<vrrp::AdvertChannel>> open_advert_socket(const vr
       .ifindex = spec.ifindex,
       .unicast = spec.unicast,
       .multicast_group = spec.multicast_group,
+      .for_ah = spec.ah,
   };
   if (spec.unicast_ttl) options.unicast_ttl = static_cast<std::uint8_t>(*spec.unicast_ttl);
   auto socket = vrrp::AdvertSocket::open(options);

@@ -9,6 +9,7 @@
 #include <set>
 
 #include "config/load.h"
+#include "vrrp/packet/auth_ah.h"
 #include "vrrp/packet/byte_io.h"
 #include "vrrp/packet/ip_packet.h"
 #include "vrrp/service/vrrp_service.h"
@@ -80,7 +81,8 @@ class FakeWire;
 
 class FakeChannel final : public AdvertChannel {
  public:
-  FakeChannel(FakeWire& wire, int fd) : wire_(wire), fd_(fd) {}
+  FakeChannel(FakeWire& wire, int fd, bool ah) : wire_(wire), fd_(fd), ah_(ah) {}
+  bool ah() const { return ah_; }
   ~FakeChannel() override;
   int fd() const override { return fd_; }
   IoResult<> send(std::span<const std::byte> message, const IpAddress& source, const IpAddress& destination) override;
@@ -95,15 +97,17 @@ class FakeChannel final : public AdvertChannel {
  private:
   FakeWire& wire_;
   int fd_;
+  bool ah_;  // IP protocol 51, IP_HDRINCL: sends and receives whole IPv4 packets
   std::vector<ReceivedAdvert> queue_;
 };
 
 // A broadcast segment: what one channel sends, every other channel receives (IPv4, TTL 255).
+// AH channels send whole IPv4 packets and, like protocol 51 raw sockets, see only AH ones.
 class FakeWire {
  public:
   explicit FakeWire(FakeReactor& reactor) : reactor_(reactor) {}
-  std::unique_ptr<AdvertChannel> open() {
-    auto channel = std::make_unique<FakeChannel>(*this, next_fd_++);
+  std::unique_ptr<AdvertChannel> open(bool ah = false) {
+    auto channel = std::make_unique<FakeChannel>(*this, next_fd_++, ah);
     channels_.insert(channel.get());
     return channel;
   }
@@ -112,18 +116,24 @@ class FakeWire {
                 const IpAddress& destination) {
     if (cut_) return;
     std::vector<std::byte> bytes;
-    ByteWriter packet{bytes};
-    write_ipv4_header(packet, source, destination, kVrrpProtocol, message.size(), Ipv4HeaderOptions{});
-    packet.bytes(message);
+    if (from->ah()) {
+      bytes.assign(message.begin(), message.end());
+      ah_packets.push_back(bytes);
+    } else {
+      ByteWriter packet{bytes};
+      write_ipv4_header(packet, source, destination, kVrrpProtocol, message.size(), Ipv4HeaderOptions{});
+      packet.bytes(message);
+    }
     ++sent_;
     for (auto* channel : channels_) {
-      if (channel == from) continue;
+      if (channel == from || channel->ah() != from->ah()) continue;
       channel->deliver(ReceivedAdvert{.packet = bytes, .meta = {}, .ifindex = 1});
       reactor_.readable(channel->fd());
     }
   }
   void cut(bool cut) { cut_ = cut; }
   int sent() const { return sent_; }
+  std::vector<std::vector<std::byte>> ah_packets;  // every AH packet sent, in order
 
  private:
   FakeReactor& reactor_;
@@ -162,9 +172,12 @@ class FakeAnnouncer final : public Announcer {
  public:
   IoResult<> announce(const InterfaceInfo&, const IpAddress& address) override {
     announced.push_back(address.to_string());
+    if (clock) times.push_back(clock->now());
     return {};
   }
   std::vector<std::string> announced;
+  const Reactor* clock = nullptr;
+  std::vector<TimePoint> times;  // when each one went out
 };
 
 class FakeLinks final : public LinkMonitor {
@@ -221,8 +234,8 @@ class CollectingLog final : public Log {
   std::vector<std::string> lines;
 };
 
-std::string router_config(int priority, const std::string& extra = "") {
-  return R"(vrrp_script chk_service {
+std::string router_config(int priority, const std::string& extra = "", const std::string& before = "") {
+  return before + R"(vrrp_script chk_service {
     script /usr/local/bin/check-service
     interval 1
     weight -60
@@ -249,12 +262,15 @@ vrrp_instance VI_1 {
 
 // One keeld VRRP process: its configuration, fake kernel and the real service.
 struct TestRouter {
-  TestRouter(FakeReactor& reactor, FakeWire& wire, int priority, std::string address, const std::string& extra = "")
-      : loaded(config::load_config_text(router_config(priority, extra), "r.conf")),
+  TestRouter(FakeReactor& reactor, FakeWire& wire, int priority, std::string address, const std::string& extra = "",
+             const std::string& before = "")
+      : loaded(config::load_config_text(router_config(priority, extra, before), "r.conf")),
         links(std::move(address)),
         scripts(reactor),
         service(loaded.config, VrrpPorts{reactor, addresses, announcer, links, scripts, log},
-                [&wire](const ChannelSpec&) -> IoResult<std::unique_ptr<AdvertChannel>> { return wire.open(); }) {}
+                [&wire](const ChannelSpec& spec) -> IoResult<std::unique_ptr<AdvertChannel>> { return wire.open(spec.ah); }) {
+    announcer.clock = &reactor;
+  }
 
   RouterState state() { return service.find("VI_1")->router().state(); }
   bool holds_vip() const { return addresses.installed.contains("198.18.0.100/24"); }
@@ -387,6 +403,127 @@ TEST_F(VrrpServiceTest, BadAdvertsAreDroppedWithAReasonAndCounted) {
   EXPECT_EQ(router.service.find("VI_1")->drops()[DropReason::kIntervalMismatch], 1u);
   EXPECT_THAT(router.log.lines, ::testing::Contains(::testing::HasSubstr("dropped advert from 198.18.0.9 (VRID 51)")));
   EXPECT_NE(router.state(), RouterState::kMaster);
+}
+
+// Offsets of the announcements from the first one, in milliseconds.
+std::vector<long> offsets_ms(const std::vector<TimePoint>& times) {
+  std::vector<long> out;
+  for (const auto& time : times)
+    out.push_back(static_cast<long>(std::chrono::duration_cast<std::chrono::milliseconds>(time - times.front()).count()));
+  return out;
+}
+
+TEST_F(VrrpServiceTest, GarpBurstsAreSpacedByTheGarpIntervalOnTimers) {
+  TestRouter router{reactor,
+                    wire,
+                    150,
+                    "198.18.0.1",
+                    "    garp_master_repeat 3\n    garp_master_delay 2\n    garp_master_refresh 5\n",
+                    "global_defs {\n    vrrp_garp_interval 0.1\n}\n"};
+  ASSERT_TRUE(router.loaded.ok());
+  router.service.start();
+  reactor.run_for(5s);
+  ASSERT_EQ(router.state(), RouterState::kMaster);
+  const auto became_master = router.announcer.times.front();
+  reactor.run_until(became_master + 5500ms);
+  // 3 spaced 100 ms apart; the second burst garp_master_delay (2 s) later; the refresh
+  // (garp_master_refresh_repeat 1) garp_master_refresh (5 s) after taking over.
+  EXPECT_THAT(offsets_ms(router.announcer.times), ::testing::ElementsAre(0, 100, 200, 2000, 2100, 2200, 5000));
+}
+
+TEST_F(VrrpServiceTest, GarpGroupIntervalOverridesTheGlobalOneAndAZeroIntervalSendsABurstAtOnce) {
+  TestRouter router{reactor, wire, 150, "198.18.0.1", "    garp_master_repeat 2\n    garp_master_delay 0\n",
+                    "global_defs {\n    vrrp_garp_interval 0.1\n}\ngarp_group {\n    garp_interval 0.25\n"
+                    "    interface veth0\n}\n"};
+  ASSERT_TRUE(router.loaded.ok()) << (router.loaded.diagnostics.all().empty() ? "" : router.loaded.diagnostics.all().front().to_string());
+  router.service.start();
+  reactor.run_for(10s);
+  EXPECT_THAT(offsets_ms(router.announcer.times), ::testing::ElementsAre(0, 250));
+
+  TestRouter plain{reactor, wire, 150, "198.18.0.1", "    garp_master_repeat 4\n    garp_master_delay 0\n"};
+  // Not on this segment: its own wire would make the two routers elect.
+  wire.cut(true);
+  plain.service.start();
+  reactor.run_for(10s);
+  ASSERT_EQ(plain.announcer.times.size(), 4u);
+  EXPECT_THAT(offsets_ms(plain.announcer.times), ::testing::ElementsAre(0, 0, 0, 0));
+}
+
+constexpr const char* kAhAuth = "    authentication {\n        auth_type AH\n        auth_pass s3cret\n    }\n";
+
+std::uint32_t ah_sequence_of(std::span<const std::byte> packet) {
+  auto parsed = parse_ip_packet(packet);
+  return parsed && parsed->ah ? parsed->ah->sequence : 0;
+}
+
+TEST_F(VrrpServiceTest, AhInstancesSendAndAcceptAhAdvertsWithRisingSequenceNumbers) {
+  TestRouter high{reactor, wire, 150, "198.18.0.1", kAhAuth};
+  TestRouter low{reactor, wire, 100, "198.18.0.2", kAhAuth};
+  ASSERT_TRUE(high.loaded.ok());
+  high.service.start();
+  low.service.start();
+  reactor.run_for(10s);
+  EXPECT_EQ(high.state(), RouterState::kMaster);
+  EXPECT_EQ(low.state(), RouterState::kBackup);
+  EXPECT_EQ(low.service.find("VI_1")->drops().total(), 0u) << low.service.find("VI_1")->drops().summary();
+  ASSERT_GE(wire.ah_packets.size(), 5u);
+  std::uint32_t previous = 0;
+  const AuthData key = make_auth_data("s3cret");
+  for (const auto& packet : wire.ah_packets) {
+    auto parsed = parse_ip_packet(packet);
+    ASSERT_TRUE(parsed && parsed->ah);
+    EXPECT_EQ(parsed->meta.ttl_or_hop_limit, 255);
+    EXPECT_EQ(parsed->ah->spi, 0xc6120001u) << "the SPI is the sender's address";
+    EXPECT_GT(parsed->ah->sequence, previous);
+    previous = parsed->ah->sequence;
+    // Multicast: the TTL is part of the ICV, as keepalived computes it.
+    EXPECT_TRUE(verify_ah(packet, key, AhTtlHandling::kIncluded).has_value());
+    auto decoded = decode_advert(parsed->vrrp, parsed->meta);
+    ASSERT_TRUE(decoded);
+    EXPECT_EQ(decoded->auth_type, AuthType::kAh);
+  }
+  EXPECT_EQ(previous, static_cast<std::uint32_t>(wire.ah_packets.size())) << "keepalived starts at 1";
+
+  // A replayed advert is dropped; the backup's sequence follows the master's.
+  auto replay = wire.open(true);
+  replay->send(wire.ah_packets.front(), *IpAddress::parse("198.18.0.1"), vrrp_multicast_group(config::Family::kIpv4));
+  reactor.run_for(1ms);
+  EXPECT_EQ(low.service.find("VI_1")->drops()[DropReason::kAhReplay], 1u);
+
+  // The backup that takes over continues above the sequence it last accepted, so the
+  // old master (and keepalived peers) do not take its adverts for replays.
+  const std::uint32_t last_of_master = ah_sequence_of(wire.ah_packets.back());
+  const std::size_t before = wire.ah_packets.size();
+  high.service.shutdown();
+  reactor.run_for(3s);
+  EXPECT_EQ(low.state(), RouterState::kMaster);
+  ASSERT_GT(wire.ah_packets.size(), before + 1);
+  EXPECT_GT(ah_sequence_of(wire.ah_packets[before + 1]), last_of_master);
+}
+
+TEST_F(VrrpServiceTest, AhAdvertWithTheWrongKeyIsDroppedAsAnAuthFailure) {
+  TestRouter low{reactor, wire, 100, "198.18.0.2", kAhAuth};
+  low.service.start();
+  Advert advert;
+  advert.version = 2;
+  advert.vrid = 51;
+  advert.priority = 200;
+  advert.adver_int_s = 1;
+  advert.auth_type = AuthType::kAh;
+  advert.addresses.push_back(*IpAddress::parse("198.18.0.100"));
+  const auto source = *IpAddress::parse("198.18.0.9");
+  const auto group = vrrp_multicast_group(config::Family::kIpv4);
+  auto foreign = wire.open(true);
+  foreign->send(encode_ah_advert_packet(advert, source, group, AhSendOptions{.key = make_auth_data("wrong")}), source,
+                group);
+  reactor.run_for(1ms);
+  EXPECT_EQ(low.service.find("VI_1")->drops()[DropReason::kAuthFailure], 1u);
+  // The right key is accepted: the higher priority keeps this router backup.
+  foreign->send(encode_ah_advert_packet(advert, source, group, AhSendOptions{.key = make_auth_data("s3cret")}), source,
+                group);
+  reactor.run_for(1ms);
+  EXPECT_EQ(low.service.find("VI_1")->drops()[DropReason::kAuthFailure], 1u);
+  EXPECT_EQ(low.service.find("VI_1")->drops().total(), 1u);
 }
 
 }  // namespace

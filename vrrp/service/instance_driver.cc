@@ -7,6 +7,7 @@
 #include "vrrp/fsm/router_config.h"
 #include "vrrp/fsm/sync_group.h"
 #include "vrrp/packet/advert.h"
+#include "vrrp/packet/auth_ah.h"
 
 namespace keel::vrrp {
 namespace {
@@ -100,7 +101,36 @@ void InstanceDriver::shutdown() { handle(Shutdown{}); }
 
 void InstanceDriver::handle(const Input& input) { execute(router_.handle(input, ports_.reactor.now())); }
 
-void InstanceDriver::receive(const Advert& advert, const RxMeta& meta) {
+bool InstanceDriver::uses_ah() const {
+  return instance_.auth_type == config::AuthType::kAh && family_ == config::Family::kIpv4 &&
+         router_.config().version == 2;
+}
+
+void InstanceDriver::receive(const Advert& advert, const RxMeta& meta, std::span<const std::byte> ah_packet) {
+  std::optional<std::uint32_t> ah_sequence;
+  if (uses_ah() && ah_packet.empty()) {
+    // keepalived: "No AH header but auth type is AH".
+    drops_.add(DropReason::kBadAhHeader);
+    log(LogLevel::kWarning, name() + ": " + format_drop_log(Drop{.reason = DropReason::kBadAhHeader, .vrid = advert.vrid}, meta.source));
+    return;
+  }
+  if (uses_ah()) {
+    // keepalived zeroes the TTL in the ICV of unicast adverts only (auth_ah.h).
+    const auto ttl = instance_.unicast_peers.empty() ? AhTtlHandling::kIncluded : AhTtlHandling::kZeroed;
+    auto verified = verify_ah(ah_packet, auth_key_, ttl);
+    std::optional<Drop> dropped;
+    if (!verified)
+      dropped = verified.error();
+    else if (auto replay = check_ah_sequence(verified->sequence, ah_sequence_))
+      dropped = *replay;
+    if (dropped) {
+      dropped->vrid = advert.vrid;
+      drops_.add(dropped->reason);
+      log(LogLevel::kWarning, name() + ": " + format_drop_log(*dropped, meta.source));
+      return;
+    }
+    ah_sequence = verified->sequence;
+  }
   const InstanceView instance_view = view();
   const auto checked = check_advert(advert, meta, instance_view);
   if (!checked) {
@@ -109,6 +139,7 @@ void InstanceDriver::receive(const Advert& advert, const RxMeta& meta) {
     return;
   }
   if (checked->any()) log(LogLevel::kInfo, name() + ": " + format_warning_log(*checked, advert, meta, instance_view));
+  if (ah_sequence) ah_sequence_ = *ah_sequence;
   handle(
       AdvertReceived{.priority = advert.priority,
                      .advert_interval = std::chrono::duration_cast<std::chrono::nanoseconds>(advert_interval(advert)),
@@ -196,6 +227,7 @@ Advert InstanceDriver::build_advert(int priority) const {
         std::clamp<std::int64_t>(std::chrono::duration_cast<std::chrono::seconds>(interval).count(), 1, 255));
     advert.auth_type = instance_.auth_type == config::AuthType::kPass ? AuthType::kPass : AuthType::kNone;
     if (advert.auth_type == AuthType::kPass) advert.auth_data = auth_key_;
+    if (uses_ah()) advert.auth_type = AuthType::kAh;  // authentication data stays zero
   } else {
     advert.max_adver_int_cs = static_cast<std::uint16_t>(std::clamp<std::int64_t>(
         std::chrono::duration_cast<std::chrono::milliseconds>(interval).count() / 10, 1, 4095));
@@ -219,10 +251,39 @@ std::vector<IpAddress> InstanceDriver::destinations() const {
 void InstanceDriver::send_advert(int priority) {
   if (!channel_) return;
   const Advert advert = build_advert(priority);
+  if (uses_ah()) {
+    send_ah_advert(advert);
+    return;
+  }
   for (const auto& destination : destinations()) {
     const auto message = encode_advert(advert, source_, destination);
     if (auto sent = channel_->send(message, source_, destination); !sent)
       log(LogLevel::kWarning, name() + ": sending advert: " + sent.error().message);
+  }
+}
+
+// The AH channel is IP_HDRINCL: the whole IPv4 packet is built here, as keepalived's
+// vrrp_update_pkt does (TOS 0xc0, no DF, an IP id that is never 0, the sequence raised
+// once per advert, the TTL in the ICV for multicast and zeroed for unicast).
+void InstanceDriver::send_ah_advert(const Advert& advert) {
+  if (ah_sequence_ >= 0xFFFFFFFDu) {
+    log(LogLevel::kError, name() + ": AH sequence numbers exhausted; not sending");
+    return;
+  }
+  ++ah_sequence_;
+  if (++ip_id_ == 0) ++ip_id_;
+  const bool unicast = !instance_.unicast_peers.empty();
+  AhSendOptions options{
+      .key = auth_key_,
+      .sequence = ah_sequence_,
+      .ttl = unicast ? AhTtlHandling::kZeroed : AhTtlHandling::kIncluded,
+      .ip = Ipv4HeaderOptions{.identification = ip_id_, .dont_fragment = false},
+  };
+  if (unicast && instance_.unicast_ttl) options.ip.ttl = static_cast<std::uint8_t>(*instance_.unicast_ttl);
+  for (const auto& destination : destinations()) {
+    const auto packet = encode_ah_advert_packet(advert, source_, destination, options);
+    if (auto sent = channel_->send(packet, source_, destination); !sent)
+      log(LogLevel::kWarning, name() + ": sending AH advert: " + sent.error().message);
   }
 }
 
@@ -250,20 +311,58 @@ void InstanceDriver::remove_vips() {
     report(ports_.addresses.remove_address(spec, interface));
   for (const auto& spec : instance_.virtual_ipaddress) report(ports_.addresses.remove_address(spec, interface));
   vips_installed_ = false;
+  // No longer master: the rest of a spaced-out burst would announce addresses we gave up.
+  announce_timer_.reset();
+  announcements_.clear();
+  next_announcement_ = 0;
 }
 
 void InstanceDriver::announce(int count) {
-  auto send_for = [&](const config::AddressSpec& spec) {
+  auto queue_for = [&](const config::AddressSpec& spec) {
     std::optional<InterfaceInfo> target = interface_;
     if (spec.device && (!interface_ || *spec.device != interface_->name)) target = ports_.links.find(*spec.device);
     if (!target) return;
-    if (auto sent = ports_.announcer.announce(*target, spec.prefix.address); !sent)
-      log(LogLevel::kWarning, name() + ": announcing " + spec.prefix.address.to_string() + ": " + sent.error().message);
+    announcements_.push_back({*target, spec.prefix.address});
   };
   for (int i = 0; i < count; ++i) {
-    for (const auto& spec : instance_.virtual_ipaddress) send_for(spec);
-    for (const auto& spec : instance_.virtual_ipaddress_excluded) send_for(spec);
+    for (const auto& spec : instance_.virtual_ipaddress) queue_for(spec);
+    for (const auto& spec : instance_.virtual_ipaddress_excluded) queue_for(spec);
   }
+  // A burst already being spaced out takes the new messages at its end.
+  if (!announce_timer_) send_next_announcements();
+}
+
+// keepalived's garp_interval / gna_interval: the delay between two gratuitous ARPs
+// (unsolicited NAs) on an interface; a garp_group naming the interface overrides the
+// global_defs value. 0 sends a whole burst at once.
+config::Duration InstanceDriver::announce_interval(const InterfaceInfo& interface, config::Family family) const {
+  const bool v6 = family == config::Family::kIpv6;
+  for (const auto& group : config_.garp_groups) {
+    const bool named = group.interface == interface.name ||
+                       std::find(group.interfaces.begin(), group.interfaces.end(), interface.name) !=
+                           group.interfaces.end();
+    if (!named) continue;
+    const auto& interval = v6 ? group.gna_interval : group.garp_interval;
+    if (interval) return *interval;
+  }
+  return v6 ? config_.global.vrrp_gna_interval : config_.global.vrrp_garp_interval;
+}
+
+void InstanceDriver::send_next_announcements() {
+  announce_timer_.reset();
+  while (next_announcement_ < announcements_.size()) {
+    const PendingAnnouncement& next = announcements_[next_announcement_++];
+    if (auto sent = ports_.announcer.announce(next.interface, next.address); !sent)
+      log(LogLevel::kWarning, name() + ": announcing " + next.address.to_string() + ": " + sent.error().message);
+    const auto interval = announce_interval(next.interface, next.address.family);
+    if (interval.count() > 0 && next_announcement_ < announcements_.size()) {
+      announce_timer_ = ports_.reactor.at(ports_.reactor.now() + std::chrono::duration_cast<std::chrono::nanoseconds>(interval),
+                                          [this](TimePoint) { send_next_announcements(); });
+      return;
+    }
+  }
+  announcements_.clear();
+  next_announcement_ = 0;
 }
 
 void InstanceDriver::notify(RouterState state, int priority) {
@@ -322,7 +421,9 @@ InstanceView InstanceDriver::view() const {
       .version = static_cast<std::uint8_t>(router_.config().version),
       .family = family_,
       .is_address_owner = false,  // keepalived accepts adverts for an owned VRID and lets the election decide
-      .auth_type = instance_.auth_type == config::AuthType::kPass ? AuthType::kPass : AuthType::kNone,
+      .auth_type = uses_ah()                                        ? AuthType::kAh
+                   : instance_.auth_type == config::AuthType::kPass ? AuthType::kPass
+                                                                     : AuthType::kNone,
       .auth_key = auth_key_,
       .advert_interval = std::chrono::duration_cast<std::chrono::microseconds>(router_.config().advert_interval),
       .virtual_addresses = vip_addresses_,

@@ -8,6 +8,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -64,7 +65,11 @@ class InstanceDriver {
   void handle(const Input& input);
 
   // A decoded advert for this VRID: runs the RFC 5798 §7.1 checks, then the router.
-  void receive(const Advert& advert, const RxMeta& meta);
+  // `ah_packet`: the whole received IPv4 packet when it came with an AH header (its ICV
+  // and sequence number are checked before anything else, as keepalived does).
+  void receive(const Advert& advert, const RxMeta& meta, std::span<const std::byte> ah_packet = {});
+  // auth_type AH (VRRPv2 over IPv4 only): adverts carry an IPsec AH header.
+  bool uses_ah() const;
 
   // A tracked object changed: recompute the effective priority / fault.
   void tracker_changed(TrackerKind kind, const std::string& name, TrackerStatus status, std::int64_t file_value = 0);
@@ -83,9 +88,12 @@ class InstanceDriver {
  private:
   void execute(const Actions& actions);
   void send_advert(int priority);
+  void send_ah_advert(const Advert& advert);
   void add_vips(bool accept);
   void remove_vips();
   void announce(int count);
+  void send_next_announcements();
+  config::Duration announce_interval(const InterfaceInfo& interface, config::Family family) const;
   void notify(RouterState state, int priority);
   void arm(TimerKind kind, TimePoint deadline);
   void recompute_tracking();
@@ -105,11 +113,25 @@ class InstanceDriver {
   IpAddress source_;
   std::vector<IpAddress> vip_addresses_;  // in the advert and in InstanceView
   AuthData auth_key_{};
+  // keepalived's ipsecah_counter: one sequence per instance, raised by every AH advert
+  // sent and by every one accepted, so a backup that becomes master continues above the
+  // sequence its peers last accepted (RFC 2402 §3.4.3 anti-replay on their side).
+  std::uint32_t ah_sequence_ = 0;
+  std::uint16_t ip_id_ = 0;  // IP_HDRINCL: an id of 0 would be filled in after the ICV
   std::array<std::unique_ptr<Handle>, kTimerKindCount> timers_;
   std::vector<TrackerState> trackers_;
   std::optional<std::string> tracking_fault_;
   std::function<void(InstanceDriver&, const std::optional<std::string>&)> fault_sink_;
   bool vips_installed_ = false;
+  // GARP / NA messages waiting for their turn: garp_interval / gna_interval (global_defs
+  // vrrp_garp_interval / vrrp_gna_interval, or the interface's garp_group) apart.
+  struct PendingAnnouncement {
+    InterfaceInfo interface;
+    IpAddress address;
+  };
+  std::vector<PendingAnnouncement> announcements_;
+  std::size_t next_announcement_ = 0;
+  std::unique_ptr<Handle> announce_timer_;
   struct RunningScript {
     std::unique_ptr<Handle> handle;
     std::shared_ptr<bool> done;

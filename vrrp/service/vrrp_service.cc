@@ -129,6 +129,7 @@ VrrpService::Channel* VrrpService::channel_for(InstanceDriver& driver, const std
       .multicast_group = instance.mcast_dst_ip.value_or(vrrp_multicast_group(driver.family())),
       .source = instance.unicast_src_ip ? instance.unicast_src_ip : instance.mcast_src_ip,
       .unicast_ttl = instance.unicast_ttl,
+      .ah = driver.uses_ah(),
   };
   if (driver.family() == config::Family::kIpv4 && config_.global.vrrp_mcast_group4 && !instance.mcast_dst_ip)
     spec.multicast_group = *config_.global.vrrp_mcast_group4;
@@ -172,6 +173,7 @@ void VrrpService::on_readable(Channel& channel) {
     const ReceivedAdvert& packet = **received;
     std::span<const std::byte> vrrp_bytes = packet.packet;
     RxMeta meta = packet.meta;
+    std::span<const std::byte> ah_packet;
     if (channel.spec.family == config::Family::kIpv4) {
       auto parsed = parse_ip_packet(packet.packet);
       if (!parsed) {
@@ -180,6 +182,7 @@ void VrrpService::on_readable(Channel& channel) {
       }
       vrrp_bytes = parsed->vrrp;
       meta = parsed->meta;
+      if (parsed->ah) ah_packet = packet.packet;
     }
     auto advert = decode_advert(vrrp_bytes, meta);
     if (!advert) {
@@ -198,7 +201,7 @@ void VrrpService::on_readable(Channel& channel) {
                                          meta.source.to_string(), channel.spec.interface));
       continue;
     }
-    target->receive(*advert, meta);
+    target->receive(*advert, meta, ah_packet);
   }
 }
 

@@ -28,6 +28,9 @@ struct ChannelSpec {
   IpAddress multicast_group;        // multicast mode: joined on the interface
   std::optional<IpAddress> source;  // mcast_src_ip / unicast_src_ip
   std::optional<int> unicast_ttl;
+  // VRRPv2 auth_type AH: an IP protocol 51, IP_HDRINCL socket (AdvertSocketOptions::for_ah)
+  // that takes and returns whole IPv4 packets.
+  bool ah = false;
   friend bool operator==(const ChannelSpec&, const ChannelSpec&) = default;
 };
 using ChannelOpener = std::function<IoResult<std::unique_ptr<AdvertChannel>>(const ChannelSpec&)>;
