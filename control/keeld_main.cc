@@ -6,6 +6,7 @@
 #include <fmt/core.h>
 
 #include "config/load.h"
+#include "control/checker_component.h"
 #include "control/child_runtime.h"
 #include "control/cmdline.h"
 #include "control/daemon.h"
@@ -83,8 +84,9 @@ int main(int argc, char** argv) {
   if (options->config_test) return run_config_test(*options);
   if (options->dump_config) return run_dump_config(*options);
   // The children's services, by name. A child whose service is not registered runs a
-  // placeholder that only logs; the checker engine will plug in under kCheckerService.
+  // placeholder that only logs.
   keel::ctl::ServiceRegistry services;
   services.add(std::string{keel::ctl::kVrrpService}, keel::ctl::make_vrrp_component);
+  services.add(std::string{keel::ctl::kCheckerService}, keel::ctl::make_checker_component);
   return keel::ctl::run_daemon(*options, services);
 }
