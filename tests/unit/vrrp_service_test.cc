@@ -4,7 +4,11 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <filesystem>
 #include <map>
 #include <set>
 
@@ -12,6 +16,7 @@
 #include "vrrp/packet/auth_ah.h"
 #include "vrrp/packet/byte_io.h"
 #include "vrrp/packet/ip_packet.h"
+#include "vrrp/service/notify_fifo.h"
 #include "vrrp/service/vrrp_service.h"
 
 namespace keel::vrrp {
@@ -447,6 +452,72 @@ TEST_F(VrrpServiceTest, GarpGroupIntervalOverridesTheGlobalOneAndAZeroIntervalSe
   reactor.run_for(10s);
   ASSERT_EQ(plain.announcer.times.size(), 4u);
   EXPECT_THAT(offsets_ms(plain.announcer.times), ::testing::ElementsAre(0, 0, 0, 0));
+}
+
+// A private directory for FIFOs, removed with everything in it.
+struct TempDir {
+  TempDir() {
+    std::string pattern = (std::filesystem::temp_directory_path() / "keel-fifo-XXXXXX").string();
+    path = ::mkdtemp(pattern.data()) ? pattern : "";
+  }
+  ~TempDir() {
+    std::error_code ignored;
+    if (!path.empty()) std::filesystem::remove_all(path, ignored);
+  }
+  std::string path;
+};
+
+std::string drain(const std::string& fifo) {
+  const int fd = ::open(fifo.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) return "open failed";
+  std::string out;
+  char buffer[4096];
+  for (int i = 0; i < 64; ++i) {
+    const ssize_t got = ::read(fd, buffer, sizeof buffer);
+    if (got <= 0) break;
+    out.append(buffer, static_cast<std::size_t>(got));
+  }
+  ::close(fd);
+  return out;
+}
+
+TEST_F(VrrpServiceTest, NotifyFifoGetsKeepalivedLinesAndItsScriptStartsWithThePath) {
+  TempDir dir;
+  ASSERT_FALSE(dir.path.empty());
+  const std::string fifo = dir.path + "/vrrp.fifo";
+  TestRouter router{reactor, wire, 150, "198.18.0.1", "",
+                    "global_defs {\n    vrrp_notify_fifo " + fifo +
+                        "\n    vrrp_notify_fifo_script /usr/local/bin/fifo-reader\n}\n"};
+  ASSERT_TRUE(router.loaded.ok());
+  router.service.start();
+  EXPECT_TRUE(std::filesystem::is_fifo(fifo)) << "created when missing";
+  EXPECT_THAT(router.scripts.runs, ::testing::Contains("/usr/local/bin/fifo-reader " + fifo));
+  reactor.run_for(10s);
+  ASSERT_EQ(router.state(), RouterState::kMaster);
+  router.service.shutdown();
+  // Nobody read while it ran: the lines wait in the pipe, the writer never blocked.
+  EXPECT_EQ(drain(fifo), "INSTANCE \"VI_1\" BACKUP 150\nINSTANCE \"VI_1\" MASTER 150\nINSTANCE \"VI_1\" STOP 150\n");
+}
+
+TEST(NotifyFifoTest, WritesGroupLinesAndDropsAndCountsWhenThePipeIsFull) {
+  TempDir dir;
+  const std::string path = dir.path + "/full.fifo";
+  FakeReactor reactor;
+  FakeScripts scripts{reactor};
+  CollectingLog log;
+  {
+    NotifyFifo fifo{config::Script{.command = {path}}, std::nullopt, scripts, log};
+    ASSERT_TRUE(fifo.is_open());
+    fifo.group("G1", "BACKUP");
+    EXPECT_EQ(drain(path), "GROUP \"G1\" BACKUP\n");
+    // No reader: a pipe holds 64 KiB, then lines are dropped instead of blocking.
+    for (int i = 0; i < 5000; ++i) fifo.instance("VI_1", "MASTER", 100);
+    EXPECT_GT(fifo.dropped(), 0u);
+    EXPECT_GT(fifo.written(), 1000u);
+    EXPECT_THAT(log.lines, ::testing::Contains(::testing::HasSubstr("line dropped")));
+    EXPECT_LT(log.lines.size(), 100u) << "drops are not logged one by one";
+  }
+  EXPECT_TRUE(std::filesystem::is_fifo(path)) << "kept for the next service after a reload";
 }
 
 constexpr const char* kAhAuth = "    authentication {\n        auth_type AH\n        auth_pass s3cret\n    }\n";

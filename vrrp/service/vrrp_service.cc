@@ -89,6 +89,14 @@ InstanceDriver* VrrpService::find(std::string_view instance) {
 }
 
 void VrrpService::start() {
+  // keepalived's VRRP process writes its state changes to both FIFOs.
+  const auto& global = config_.global;
+  if (global.notify_fifo)
+    fifos_.push_back(std::make_unique<NotifyFifo>(*global.notify_fifo, global.notify_fifo_script, ports_.scripts,
+                                                  ports_.log));
+  if (global.vrrp_notify_fifo)
+    fifos_.push_back(std::make_unique<NotifyFifo>(*global.vrrp_notify_fifo, global.vrrp_notify_fifo_script,
+                                                  ports_.scripts, ports_.log));
   ports_.links.on_change([this](const InterfaceInfo& interface, bool removed) { on_link_change(interface, removed); });
   for (auto& driver : drivers_) {
     const auto interface = driver->instance().interface ? ports_.links.find(*driver->instance().interface)
@@ -218,6 +226,9 @@ VrrpService::Group* VrrpService::group_of(const InstanceDriver& driver, std::siz
 }
 
 void VrrpService::on_actions(InstanceDriver& driver, const Actions& actions) {
+  for (const Action& action : actions)
+    if (const auto* notify = std::get_if<Notify>(&action))
+      for (auto& fifo : fifos_) fifo->instance(driver.name(), to_string(notify->state), notify->priority);
   std::size_t index = 0;
   Group* group = group_of(driver, &index);
   if (!group) return;
@@ -239,9 +250,11 @@ void VrrpService::apply(Group& group, const SyncResult& result) {
   ++group_depth_;
   for (const Action& action : result.actions) {
     if (const auto* line = std::get_if<LogLine>(&action)) log(LogLevel::kInfo, line->text);
-    if (const auto* changed = std::get_if<StateChanged>(&action))
+    if (const auto* changed = std::get_if<StateChanged>(&action)) {
       log(LogLevel::kNotice, fmt::format("vrrp_sync_group {}: {} -> {} ({})", group.group.name(),
                                          to_string(changed->from), to_string(changed->to), changed->reason));
+      for (auto& fifo : fifos_) fifo->group(group.group.name(), to_string(changed->to));
+    }
   }
   for (const MemberInput& input : result.inputs) group.members[input.member]->handle(input.input);
   --group_depth_;

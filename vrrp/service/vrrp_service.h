@@ -16,6 +16,7 @@
 #include "vrrp/fsm/tracking.h"
 #include "vrrp/io/ports.h"
 #include "vrrp/service/instance_driver.h"
+#include "vrrp/service/notify_fifo.h"
 
 namespace keel::vrrp {
 
@@ -95,6 +96,7 @@ class VrrpService {
   std::vector<std::unique_ptr<ScriptCheck>> scripts_;
   std::vector<std::unique_ptr<FileCheck>> files_;
   std::vector<std::unique_ptr<Group>> groups_;
+  std::vector<std::unique_ptr<NotifyFifo>> fifos_;  // notify_fifo, vrrp_notify_fifo
   int group_depth_ = 0;  // guards against sync-group feedback loops
 };
 
