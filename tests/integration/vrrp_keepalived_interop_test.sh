@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Keel and Debian's keepalived as VRRP peers on one bridge, both directions, for VRRPv2
-# with PASS authentication, VRRPv3 over IPv4, VRRPv3 over IPv6 and unicast: the higher
+# with PASS and IPsec AH authentication, VRRPv3 over IPv4, VRRPv3 over IPv6 and unicast: the higher
 # priority router holds the VIP, and a crash (keepalived) or a stop (Keel) moves it.
 #   usage: vrrp_keepalived_interop_test.sh KEELD
+#   KEEL_INTEROP_CASES="v2-ah unicast" runs only those cases.
 set -uo pipefail
 keeld=$(realpath "$1")
 here=$(dirname "$0")
@@ -92,6 +93,7 @@ stop_all() {
 # run_case NAME VIP BODY_A BODY_B: keepalived on A, Keel on B, then the other way round.
 run_case() {
   local name=$1 vip=$2 body_a=$3 body_b=$4
+  [[ -z ${KEEL_INTEROP_CASES:-} || " $KEEL_INTEROP_CASES " == *" $name "* ]] || return 0
   echo "== $name: keepalived MASTER (150), Keel BACKUP (100)"
   start_keepalived "$A" "$name-ka" "$(instance_config ka 150 "$vip" "$body_a")"
   start_keel "$B" "$name-keel" "$(instance_config keel 100 "$vip" "$body_b")"
@@ -119,6 +121,11 @@ pass_auth='    authentication {
         auth_pass keelpass
     }'
 run_case v2-pass 198.18.0.100/24 "$pass_auth" "$pass_auth"
+ah_auth='    authentication {
+        auth_type AH
+        auth_pass keelpass
+    }'
+run_case v2-ah 198.18.0.100/24 "$ah_auth" "$ah_auth"
 run_case v3-ipv4 198.18.0.100/24 "    version 3" "    version 3"
 run_case v3-ipv6 2001:db8::100/64 "    version 3" "    version 3"
 run_case unicast 198.18.0.100/24 "    unicast_src_ip 198.18.0.1
