@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# keeld's checker child against a real nginx in a namespace of its own: a TCP_CHECK and an
-# HTTP_GET (with the page's MD5 as digest) real server are up while nginx serves, are
+# keeld's checker child against a real nginx in a namespace of its own: a TCP_CHECK, an
+# HTTP_GET (with the page's MD5 as digest) and an SSL_GET (SNI) real server are up while nginx serves, are
 # removed ("Removing service ...") within the retry bounds once it stops, and come back
 # ("Adding service ...") when it restarts. No forwarding engine is programmed (none here).
 #   usage: check_real_servers_test.sh KEELD
@@ -41,6 +41,10 @@ LB=$(topo_ns lb) RS=$(topo_ns rs)
 mkdir -p "$TOPO_TMP/www" "$TOPO_TMP/nginx"
 echo "keel checker test page $$" >"$TOPO_TMP/www/index.html"
 DIGEST=$(md5sum <"$TOPO_TMP/www/index.html" | cut -d' ' -f1)
+# HTTPS for SSL_GET: a self-signed certificate made now.
+openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj "/CN=www.keel.test" \
+  -keyout "$TOPO_TMP/nginx/key.pem" -out "$TOPO_TMP/nginx/cert.pem" >/dev/null 2>&1 ||
+  { echo "FAIL: openssl could not make a certificate"; exit 1; }
 cat >"$TOPO_TMP/nginx.conf" <<CONF
 daemon off;
 master_process off;
@@ -59,6 +63,9 @@ http {
     server {
         listen 198.18.0.11:80;
         listen 198.18.0.11:8080;
+        listen 198.18.0.11:443 ssl;
+        ssl_certificate $TOPO_TMP/nginx/cert.pem;
+        ssl_certificate_key $TOPO_TMP/nginx/key.pem;
         root $TOPO_TMP/www;
     }
 }
@@ -98,6 +105,21 @@ virtual_server 198.18.0.100 80 {
             alpha
         }
     }
+    real_server 198.18.0.11 443 {
+        weight 1
+        SSL_GET {
+            url {
+                path /
+                status_code 200-299
+            }
+            virtualhost www.keel.test
+            enable_sni
+            connect_timeout 1
+            retry 2
+            delay_before_retry 1
+            warmup 0
+        }
+    }
     real_server 198.18.0.11 8080 {
         weight 1
         TCP_CHECK {
@@ -112,7 +134,7 @@ CONF
 chmod 644 "$TOPO_TMP/keeld.conf"
 
 LOG="$TOPO_TMP/keeld.log"
-HTTP_RS="[198.18.0.11]:tcp:80" TCP_RS="[198.18.0.11]:tcp:8080" VS="[198.18.0.100]:tcp:80"
+HTTP_RS="[198.18.0.11]:tcp:80" SSL_RS="[198.18.0.11]:tcp:443" TCP_RS="[198.18.0.11]:tcp:8080" VS="[198.18.0.100]:tcp:80"
 count() { local n; n=$(grep -cF -- "$1" "$LOG" 2>/dev/null); echo "${n:-0}"; }
 at_least() { (($(count "$1") >= $2)); }
 none_of() { (($(count "$1") == 0)); }
@@ -123,11 +145,11 @@ check "nginx serves the page" topo_wait 5 serving
 topo_spawn "$keeld" -n -l -G -C -f "$TOPO_TMP/keeld.conf" --namespace "$LB" \
   -p "$TOPO_TMP/keeld.pid" -r "$TOPO_TMP/vrrp.pid" -c "$TOPO_TMP/checkers.pid" >>"$LOG" 2>&1
 
-check "the checker child runs both checkers" topo_wait 5 at_least "1 virtual server(s), 2 checker(s) running" 1
+check "the checker child runs the three checkers" topo_wait 5 at_least "1 virtual server(s), 3 checker(s) running" 1
 check "HTTP_GET (alpha) brings $HTTP_RS in: Adding service" \
   topo_wait 5 at_least "Adding service $HTTP_RS to VS $VS" 1
 sleep 3
-check "both real servers stay in while nginx serves" none_of "Removing service"
+check "every real server stays in while nginx serves (TLS handshake with SNI included)" none_of "Removing service"
 
 echo "-- stop nginx"
 stopped_at=$SECONDS
@@ -136,14 +158,17 @@ check "HTTP_GET removes $HTTP_RS within ${REMOVAL_BOUND}s" \
   topo_wait "$REMOVAL_BOUND" at_least "Removing service $HTTP_RS from VS $VS" 1
 check "TCP_CHECK removes $TCP_RS within ${REMOVAL_BOUND}s" \
   topo_wait "$REMOVAL_BOUND" at_least "Removing service $TCP_RS from VS $VS" 1
+check "SSL_GET removes $SSL_RS within ${REMOVAL_BOUND}s" \
+  topo_wait "$REMOVAL_BOUND" at_least "Removing service $SSL_RS from VS $VS" 1
 echo "   removed after $((SECONDS - stopped_at)) s"
-check "the reason is in the line (connection refused)" at_least "from VS $VS (connection failed: Connection refused)" 2
+check "the reason is in the line (connection refused)" at_least "from VS $VS (connection failed: Connection refused)" 3
 check "retries came first: failed after 2 retries" at_least "Check on service $TCP_RS failed after 2 retries." 1
 
 echo "-- restart nginx"
 start_nginx
 check "nginx serves again" topo_wait 5 serving
 check "HTTP_GET adds $HTTP_RS back" topo_wait 5 at_least "Adding service $HTTP_RS to VS $VS" 2
+check "SSL_GET adds $SSL_RS back" topo_wait 5 at_least "Adding service $SSL_RS to VS $VS" 1
 check "TCP_CHECK adds $TCP_RS back" topo_wait 5 at_least "Adding service $TCP_RS to VS $VS" 1
 
 echo "-- change the page: the digest no longer matches"
