@@ -35,6 +35,9 @@ class NetlinkAddressProgrammer final : public AddressProgrammer {
   IoResult<> remove_route(const config::RouteSpec& spec) override;
   IoResult<> add_rule(const config::RuleSpec& spec) override;
   IoResult<> remove_rule(const config::RuleSpec& spec) override;
+  IoResult<int> add_vmac(std::string_view base, std::string_view name,
+                         const std::array<std::uint8_t, 6>& mac) override;  // netlink_vmac.cc
+  IoResult<> remove_vmac(std::string_view name) override;
 
  private:
   explicit NetlinkAddressProgrammer(std::unique_ptr<netlink::Socket> socket);

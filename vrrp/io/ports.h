@@ -4,6 +4,7 @@
 // child processes, since vrrp/ never includes control/); tests implement them with fakes.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <expected>
 #include <functional>
@@ -87,6 +88,18 @@ class AddressProgrammer {
   virtual IoResult<> remove_route(const config::RouteSpec& spec) = 0;
   virtual IoResult<> add_rule(const config::RuleSpec& spec) = 0;
   virtual IoResult<> remove_rule(const config::RuleSpec& spec) = 0;
+  // use_vmac: a macvlan interface `name` (mode private, address `mac`, up) on `base`; one
+  // that already exists under that name (left by a crashed keeld) is reused. Its ifindex.
+  virtual IoResult<int> add_vmac(std::string_view base, std::string_view name, const std::array<std::uint8_t, 6>& mac) {
+    (void)base;
+    (void)mac;
+    return std::unexpected(IoError{"use_vmac " + std::string{name} + ": not supported by this programmer", 95});
+  }
+  // Deletes it; one that is not there is no error.
+  virtual IoResult<> remove_vmac(std::string_view name) {
+    (void)name;
+    return {};
+  }
 };
 
 // Gratuitous ARP (IPv4) and unsolicited neighbour advertisements (IPv6) on becoming master.

@@ -87,7 +87,31 @@ void InstanceDriver::interface_changed(const std::optional<InterfaceInfo>& inter
                   interface && interface->up ? TrackerStatus::kUp : TrackerStatus::kDown);
 }
 
+// keepalived's default VMAC name is vrrp.VRID; use_vmac NAME overrides it.
+std::string InstanceDriver::vmac_name() const {
+  return instance_.vmac_name.value_or("vrrp." + std::to_string(instance_.virtual_router_id));
+}
+
+// Where VIPs without their own `dev` go: the VMAC when there is one.
+std::string InstanceDriver::vip_interface() const {
+  if (vmac_) return vmac_->name;
+  return instance_.interface.value_or(config_.global.default_interface.value_or("eth0"));
+}
+
 void InstanceDriver::start() {
+  if (instance_.use_vmac && instance_.interface && !vmac_) {
+    // RFC 3768 §7.3 / RFC 5798 §7.3: 00-00-5E-00-01-{VRID} (IPv4), 00-00-5E-00-02-{VRID} (IPv6).
+    const std::array<std::uint8_t, 6> mac{0x00, 0x00, 0x5e, 0x00,
+                                          static_cast<std::uint8_t>(family_ == config::Family::kIpv6 ? 0x02 : 0x01),
+                                          vrid()};
+    if (auto created = ports_.addresses.add_vmac(*instance_.interface, vmac_name(), mac); created) {
+      vmac_ = InterfaceInfo{.ifindex = *created, .name = vmac_name(), .up = true, .mac = mac};
+      log(LogLevel::kInfo, fmt::format("{}: use_vmac {} (ifindex {}) on {}", name(), vmac_->name, *created,
+                                       *instance_.interface));
+    } else {
+      log(LogLevel::kError, name() + ": " + created.error().message + "; the VIPs go on the interface itself");
+    }
+  }
   // VIPs left behind by a previous keeld that crashed would sit on two routers at once:
   // clear them first (removing an absent address succeeds); a master adds them again.
   remove_vips();
@@ -97,7 +121,14 @@ void InstanceDriver::start() {
   execute(router_.handle(Startup{}, ports_.reactor.now()));
 }
 
-void InstanceDriver::shutdown() { handle(Shutdown{}); }
+void InstanceDriver::shutdown() {
+  handle(Shutdown{});
+  if (vmac_) {
+    if (auto removed = ports_.addresses.remove_vmac(vmac_->name); !removed)
+      log(LogLevel::kWarning, name() + ": " + removed.error().message);
+    vmac_.reset();
+  }
+}
 
 void InstanceDriver::handle(const Input& input) { execute(router_.handle(input, ports_.reactor.now())); }
 
@@ -288,7 +319,7 @@ void InstanceDriver::send_ah_advert(const Advert& advert) {
 }
 
 void InstanceDriver::add_vips(bool accept) {
-  const std::string interface = instance_.interface.value_or(config_.global.default_interface.value_or("eth0"));
+  const std::string interface = vip_interface();
   auto report = [&](const IoResult<>& result) {
     if (!result) log(LogLevel::kError, name() + ": " + result.error().message);
   };
@@ -301,7 +332,7 @@ void InstanceDriver::add_vips(bool accept) {
 }
 
 void InstanceDriver::remove_vips() {
-  const std::string interface = instance_.interface.value_or(config_.global.default_interface.value_or("eth0"));
+  const std::string interface = vip_interface();
   auto report = [&](const IoResult<>& result) {
     if (!result) log(LogLevel::kError, name() + ": " + result.error().message);
   };
@@ -319,7 +350,9 @@ void InstanceDriver::remove_vips() {
 
 void InstanceDriver::announce(int count) {
   auto queue_for = [&](const config::AddressSpec& spec) {
-    std::optional<InterfaceInfo> target = interface_;
+    // use_vmac: the announcements carry the VMAC, so neighbours learn the VRRP MAC.
+    std::optional<InterfaceInfo> target = vmac_ ? vmac_ : interface_;
+    if (vmac_ && interface_) target->addresses = interface_->addresses;
     if (spec.device && (!interface_ || *spec.device != interface_->name)) target = ports_.links.find(*spec.device);
     if (!target) return;
     announcements_.push_back({*target, spec.prefix.address});

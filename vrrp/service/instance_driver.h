@@ -92,6 +92,8 @@ class InstanceDriver {
   void add_vips(bool accept);
   void remove_vips();
   void announce(int count);
+  std::string vip_interface() const;
+  std::string vmac_name() const;
   void send_next_announcements();
   config::Duration announce_interval(const InterfaceInfo& interface, config::Family family) const;
   void notify(RouterState state, int priority);
@@ -123,6 +125,7 @@ class InstanceDriver {
   std::optional<std::string> tracking_fault_;
   std::function<void(InstanceDriver&, const std::optional<std::string>&)> fault_sink_;
   bool vips_installed_ = false;
+  std::optional<InterfaceInfo> vmac_;  // use_vmac: the macvlan the VIPs live on, once created
   // GARP / NA messages waiting for their turn: garp_interval / gna_interval (global_defs
   // vrrp_garp_interval / vrrp_gna_interval, or the interface's garp_group) apart.
   struct PendingAnnouncement {
